@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { ClipTokenizer } from './tokenizer.js';
+import type { TokenizerSpec } from './model-format.js';
+
+// A tiny CLIP-style tokenizer.json (byte-level BPE, `</w>` suffix, specials as the last two ids),
+// the shape the demo model ships.
+const chars = 'abcdefghijklmnopqrstuvwxyz'.split('');
+const vocab: Record<string, number> = {};
+for (const c of chars) vocab[c] = Object.keys(vocab).length;
+for (const c of chars) vocab[`${c}</w>`] = Object.keys(vocab).length;
+for (const t of ['<', '|', '>', '(', ')', '<</w>', '|</w>', '></w>', '(</w>', ')</w>', '<|</w>', '|>', '(<|</w>', '|>)</w>']) vocab[t] = Object.keys(vocab).length;
+vocab['do'] = Object.keys(vocab).length;
+vocab['dog</w>'] = Object.keys(vocab).length;
+const START = Object.keys(vocab).length;
+vocab['<|startoftext|>'] = START;
+vocab['<|endoftext|>'] = START + 1;
+const END = START + 1;
+
+const tinyJson = {
+  version: '1.0',
+  added_tokens: [
+    { id: START, content: '<|startoftext|>', single_word: false, lstrip: false, rstrip: false, normalized: true, special: true },
+    { id: END, content: '<|endoftext|>', single_word: false, lstrip: false, rstrip: false, normalized: false, special: true },
+  ],
+  normalizer: { type: 'Sequence', normalizers: [{ type: 'NFC' }, { type: 'Replace', pattern: { Regex: '\\s+' }, content: ' ' }, { type: 'Lowercase' }] },
+  pre_tokenizer: {
+    type: 'Sequence',
+    pretokenizers: [
+      { type: 'Split', pattern: { Regex: "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+" }, behavior: 'Removed', invert: true },
+      { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: false },
+    ],
+  },
+  post_processor: { type: 'RobertaProcessing', sep: ['<|endoftext|>', END], cls: ['<|startoftext|>', START], trim_offsets: false, add_prefix_space: false },
+  decoder: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true },
+  model: { type: 'BPE', dropout: null, unk_token: '<|endoftext|>', continuing_subword_prefix: '', end_of_word_suffix: '</w>', fuse_unk: false, byte_fallback: false, vocab, merges: ['d o', 'do g</w>', '< |</w>', '( <|</w>', '| >', '|> )</w>'] },
+};
+
+const spec = (over: Partial<TokenizerSpec> = {}): TokenizerSpec => ({ file: 'tokenizer.json', contextLength: 8, padId: 0, cleaning: 'clip', truncation: 'clip', ...over });
+const make = (over: Partial<TokenizerSpec> = {}): ClipTokenizer => {
+  const r = ClipTokenizer.fromJson(tinyJson, spec(over));
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+};
+
+describe('ClipTokenizer', () => {
+  it('takes start/end ids from the tokenizer file, not from CLIP’s vocabulary', () => {
+    const tok = make();
+    expect(tok.startId).toBe(START);
+    expect(tok.endId).toBe(END);
+    expect(Array.from(tok.encode('Dog'))).toEqual([START, vocab['dog</w>'], END, 0, 0, 0, 0, 0]);
+  });
+
+  it('gives start, end and padding for empty and whitespace-only text', () => {
+    expect(Array.from(make().encode(' \t\n'))).toEqual([START, END, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('truncates like clip.tokenize(truncate=True): first contextLength ids, end-of-text forced last', () => {
+    const ids = Array.from(make({ contextLength: 5 }).encode('dog dog dog dog dog'));
+    expect(ids).toEqual([START, vocab['dog</w>'], vocab['dog</w>'], vocab['dog</w>'], END]);
+  });
+
+  it("plain truncation keeps the first contextLength ids with no forced end token, and pads with the spec's padId", () => {
+    const tok = make({ contextLength: 4, truncation: 'plain', padId: 7 });
+    expect(Array.from(tok.encode('dog dog dog dog'))).toEqual([START, vocab['dog</w>'], vocab['dog</w>'], vocab['dog</w>']]);
+    const short = make({ contextLength: 5, truncation: 'plain', padId: 7 });
+    expect(Array.from(short.encode('dog'))).toEqual([START, vocab['dog</w>'], END, 7, 7]);
+  });
+
+  it('encodeBatch lays texts out row-major', () => {
+    const tok = make({ contextLength: 4 });
+    expect(Array.from(tok.encodeBatch(['dog', '', 'a b']))).toEqual([
+      START, vocab['dog</w>'], END, 0,
+      START, END, 0, 0,
+      START, vocab['a</w>'], vocab['b</w>'], END,
+    ]);
+  });
+
+  it('treats a special-token literal as special only when it starts its own piece, as OpenAI does', () => {
+    const tok = make({ contextLength: 16 });
+    expect(Array.from(tok.encode('dog<|ENDOFTEXT|>dog')).slice(0, 5)).toEqual([START, vocab['dog</w>'], END, vocab['dog</w>'], END]);
+    // After punctuation the `<|` joins the punctuation run: no special id in the middle.
+    const ids = Array.from(tok.encode('(<|endoftext|>)'));
+    expect(ids[1]).toBe(vocab['(<|</w>']);
+    expect(ids.slice(0, ids.indexOf(END) + 1)).toEqual([START, vocab['(<|</w>'], vocab['e'], vocab['n'], vocab['do'], ...'ftex'.split('').map((c) => vocab[c]), vocab['t</w>'], vocab['|>)</w>'], END]);
+  });
+
+  it("with cleaning 'none' uses the tokenizer.json pipeline alone (no HTML unescaping)", () => {
+    const none = make({ cleaning: 'none', contextLength: 12 });
+    const clip = make({ contextLength: 12 });
+    expect(Array.from(none.encode('a&amp;b'))).not.toEqual(Array.from(clip.encode('a&amp;b')));
+    expect(Array.from(none.encode('Dog'))).toEqual(Array.from(clip.encode('Dog')));
+  });
+
+  it('refuses a file that is not a tokenizer, with a one-line reason', () => {
+    for (const bad of [null, [], 'x', { model: {} }]) {
+      const r = ClipTokenizer.fromJson(bad, spec());
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.message).not.toContain('\n');
+    }
+  });
+
+  it('refuses CLIP-style tokenizing when the file has no start/end tokens', () => {
+    const noSpecials = { ...tinyJson, added_tokens: [], post_processor: null, model: { ...tinyJson.model, unk_token: null, vocab: Object.fromEntries(Object.entries(vocab).filter(([k]) => !k.startsWith('<|'))) } };
+    expect(ClipTokenizer.fromJson(noSpecials, spec()).ok).toBe(false);
+  });
+});
