@@ -9,7 +9,7 @@ import { appError, err, ok, toAppError, type Result } from '../../shared/result.
 import { ModelManifestSchema, type ModelManifest } from '../common/model-format.js';
 import { createTextEncoder, type TextEncoder } from '../common/text-encoder.js';
 import type { ClipTokenizer } from '../common/tokenizer.js';
-import { verifyModelFiles, type VerifyReport } from './checksums.js';
+import { verifyCachePath, verifyModelFiles, type VerifyReport } from './checksums.js';
 import { createSessions, resolveRuntimeSettings, type RuntimeInfo } from './execution-providers.js';
 import { createImageEncoder, type ImageEncoder } from './image-encoder.js';
 import { loadTokenizer } from './load-tokenizer.js';
@@ -37,7 +37,7 @@ export interface LoadModelOptions {
   threads?: number;
   /** Check sizes and SHA-256 of every file (default true; results are cached by path+size+mtime). */
   verify?: boolean;
-  /** Verification cache file; null = no cache. Default: verifyCachePath() in checksums.ts. */
+  /** Verification cache file; null = no cache. Default: verifyCachePath(env) in checksums.ts (SHOEBOX_CACHE_DIR or the per-user cache folder). */
   verifyCachePath?: string | null;
   /** Environment for SHOEBOX_PROVIDERS / SHOEBOX_THREADS (default process.env). */
   env?: NodeJS.ProcessEnv;
@@ -56,7 +56,8 @@ export async function readManifest(dir: string): Promise<Result<ModelManifest>> 
     text = await readFile(path, 'utf8');
   } catch (e) {
     const ae = toAppError(e, 'io', path);
-    return err(appError('model-invalid', ae.code === 'not-found' ? `no model.json in ${dir}` : `model.json could not be read: ${ae.message}`, { path, hint: ae.code === 'not-found' ? 'is this a model folder?' : undefined }));
+    if (ae.code === 'not-found') return err(appError('model-invalid', `no model.json in ${dir}`, { hint: 'is this a model folder?' }));
+    return err(appError('model-invalid', `model.json could not be read: ${ae.message}`, { path }));
   }
   let json: unknown;
   try {
@@ -88,7 +89,8 @@ export async function loadModel(dir: string, opts: LoadModelOptions = {}): Promi
 
   let verification: VerifyReport | null = null;
   if (opts.verify !== false) {
-    const v = await verifyModelFiles(modelDir, m.files, opts.verifyCachePath === undefined ? {} : { cachePath: opts.verifyCachePath });
+    const cachePath = opts.verifyCachePath === undefined ? verifyCachePath(opts.env ?? process.env) : opts.verifyCachePath;
+    const v = await verifyModelFiles(modelDir, m.files, { cachePath });
     if (!v.ok) return v;
     verification = v.value;
   }
