@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import type { CliIO, Command } from '../command.js';
 import { formatError } from '../../shared/result.js';
 import { bundledModelDir, loadModel } from '../../embed/node/model-load.js';
@@ -68,7 +68,7 @@ async function probeDecode(make: () => Promise<Buffer>): Promise<boolean> {
 }
 
 async function imageSupport(): Promise<DoctorReport['images']> {
-  const tiny = (): sharp.Sharp => sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 200, g: 30, b: 30 } } });
+  const tiny = (): Sharp => sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 200, g: 30, b: 30 } } });
   const decodes = Object.entries(sharp.format)
     .filter(([, f]) => f.input.file)
     .map(([id]) => id)
