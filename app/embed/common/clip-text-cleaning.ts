@@ -1,8 +1,21 @@
-// OpenAI CLIP's text cleaning (clip/simple_tokenizer.py: basic_clean + whitespace_clean + lower).
-import { decodeHTML } from 'entities';
+// OpenAI CLIP's text cleaning, what clip/simple_tokenizer.py does before byte-level BPE:
+//   whitespace_clean(basic_clean(text)).lower()
+//   basic_clean = ftfy.fix_text (ftfy 6.x defaults), html.unescape twice, strip
+//   whitespace_clean = collapse `\s+` (the `regex` module: Unicode White_Space) to one space, strip
+// Browser-safe: the renderer cleans search queries with it too.
+import { fixText } from './ftfy/fix-text.js';
+import { pyHtmlUnescape } from './ftfy/html.js';
+import { PY_SPACE } from './ftfy/badness.js';
 
+// Python's str.strip() strips str.isspace() characters (PY_SPACE).
+const STRIP_RE = new RegExp(`^${PY_SPACE}+|${PY_SPACE}+$`, 'gu');
+// `regex`'s `\s`: White_Space, i.e. JavaScript's `\s` less U+FEFF plus U+0085.
+const WHITESPACE_RUN_RE = /[\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/gu;
+
+/** The text CLIP's BPE sees: ftfy-fixed, HTML-unescaped, whitespace collapsed, lowercased. */
 export function cleanClipText(text: string): string {
-  let t = text.normalize('NFC');
-  t = decodeHTML(decodeHTML(t));
-  return t.replace(/\s+/gu, ' ').trim().toLowerCase();
+  let t = fixText(text);
+  t = pyHtmlUnescape(pyHtmlUnescape(t)).replace(STRIP_RE, '');
+  t = t.replace(WHITESPACE_RUN_RE, ' ').replace(STRIP_RE, '');
+  return t.toLowerCase();
 }

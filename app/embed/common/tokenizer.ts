@@ -8,6 +8,8 @@ import type { TokenizerSpec } from './model-format.js';
 import { cleanClipText } from './clip-text-cleaning.js';
 
 export const START_OF_TEXT = '<|startoftext|>';
+/** OpenAI's split pattern (simple_tokenizer.py), used when tokenizer.json names none. */
+export const CLIP_SPLIT_PATTERN = "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+";
 export const END_OF_TEXT = '<|endoftext|>';
 
 interface AddedTokenJson {
@@ -41,6 +43,7 @@ export class ClipTokenizer {
     private readonly model: ModelLike,
     spec: TokenizerSpec,
     specials: Map<string, number>,
+    private readonly splitRe: RegExp,
   ) {
     this.contextLength = spec.contextLength;
     this.padId = spec.padId;
@@ -87,7 +90,13 @@ export class ClipTokenizer {
       return err(appError('bad-input', `tokenizer.json has no ${START_OF_TEXT} / ${END_OF_TEXT} tokens, which CLIP-style tokenizing needs`));
     }
     const pre = tok.pre_tokenizer as unknown as PreTokenizerLike | null;
-    return ok(new ClipTokenizer(tok, pre, model, { ...spec, cleaning, truncation }, specials));
+    let splitRe: RegExp;
+    try {
+      splitRe = new RegExp(findSplitPattern((json as { pre_tokenizer?: unknown }).pre_tokenizer) ?? CLIP_SPLIT_PATTERN, 'gu');
+    } catch {
+      splitRe = new RegExp(CLIP_SPLIT_PATTERN, 'gu');
+    }
+    return ok(new ClipTokenizer(tok, pre, model, { ...spec, cleaning, truncation }, specials, splitRe));
   }
 
   /** The ids of one text without padding or truncation, wrapped as the model expects. */
@@ -121,23 +130,48 @@ export class ClipTokenizer {
     out.set(ids, offset);
   }
 
-  // OpenAI's `SimpleTokenizer.encode` after cleaning: split with the pre-tokenizer's pattern, a piece
-  // that is exactly a special-token string becomes that token (and only then: a `<|` glued to
-  // punctuation stays text), every other piece is byte-level BPE.
+  // OpenAI's `SimpleTokenizer.encode` after cleaning: split with CLIP's pattern; a piece that is
+  // exactly a special-token string becomes that token (and only then: a `<|` glued to punctuation
+  // stays text); everything else goes through tokenizer.json's pre-tokenizer and BPE. Cutting the
+  // text at special pieces does not change the other pieces: the pattern has no look-around.
   private encodeCleaned(text: string): number[] {
-    const pieces = this.preTokenizer ? this.preTokenizer.pre_tokenize(text) : [text];
     const ids: number[] = [];
-    for (const piece of pieces) {
-      const special = this.specials.get(piece);
-      if (special !== undefined) {
-        ids.push(special);
-        continue;
-      }
-      for (const t of this.model.encode([piece])) {
-        const id = this.model.tokens_to_ids.get(t);
-        if (id !== undefined) ids.push(id);
-      }
+    if (!text.includes('<|')) {
+      this.encodeSegment(text, ids);
+      return ids;
     }
+    let from = 0;
+    for (const m of text.matchAll(this.splitRe)) {
+      const special = this.specials.get(m[0]);
+      if (special === undefined) continue;
+      this.encodeSegment(text.slice(from, m.index), ids);
+      ids.push(special);
+      from = m.index + m[0].length;
+    }
+    this.encodeSegment(text.slice(from), ids);
     return ids;
   }
+
+  private encodeSegment(text: string, ids: number[]): void {
+    if (!text) return;
+    const pieces = this.preTokenizer ? this.preTokenizer.pre_tokenize(text) : [text];
+    for (const t of this.model.encode(pieces)) {
+      const id = this.model.tokens_to_ids.get(t);
+      if (id !== undefined) ids.push(id);
+    }
+  }
+}
+
+/** The regex of the Split pre-tokenizer in a tokenizer.json `pre_tokenizer` (possibly inside a Sequence). */
+function findSplitPattern(pre: unknown): string | null {
+  if (typeof pre !== 'object' || pre === null) return null;
+  const p = pre as { type?: unknown; pattern?: { Regex?: unknown }; pretokenizers?: unknown };
+  if (p.type === 'Split' && typeof p.pattern?.Regex === 'string') return p.pattern.Regex;
+  if (Array.isArray(p.pretokenizers)) {
+    for (const inner of p.pretokenizers) {
+      const found = findSplitPattern(inner);
+      if (found) return found;
+    }
+  }
+  return null;
 }
