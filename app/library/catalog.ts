@@ -31,6 +31,8 @@ export interface PhotoFileRow {
   size: number;
   mtimeMs: number;
   hash: string | null;
+  /** Set by the scanner only for RAW files ('raw'); otherwise filled from content at indexing. */
+  format: string | null;
   status: PhotoStatus;
   error: string | null;
 }
@@ -117,7 +119,7 @@ interface PhotoDbRow {
 }
 
 const toSummary = (r: PhotoDbRow): PhotoSummary => ({ id: r.id, path: r.path, width: r.width, height: r.height, format: r.format, takenAt: r.taken_at });
-const toFileRow = (r: PhotoDbRow): PhotoFileRow => ({ id: r.id, rootId: r.root_id, path: r.path, size: r.size, mtimeMs: r.mtime_ms, hash: r.hash, status: r.status, error: r.error });
+const toFileRow = (r: PhotoDbRow): PhotoFileRow => ({ id: r.id, rootId: r.root_id, path: r.path, size: r.size, mtimeMs: r.mtime_ms, hash: r.hash, format: r.format, status: r.status, error: r.error });
 
 /** Next calendar day of a YYYY-MM-DD date, so that `dateTo: '2024-05-01'` includes that whole day. */
 function dayAfter(date: string): string {
@@ -236,6 +238,9 @@ export class Catalog {
   photoFileByPath(absPath: string): PhotoFileRow | null {
     const r = this.db.prepare('SELECT * FROM photos WHERE path = ?').get(absPath) as PhotoDbRow | undefined;
     return r ? toFileRow(r) : null;
+  }
+  photoFilesByHash(hash: string): PhotoFileRow[] {
+    return (this.db.prepare('SELECT * FROM photos WHERE hash = ?').all(hash) as PhotoDbRow[]).map(toFileRow);
   }
   insertPhoto(p: { rootId: number; path: string; size: number; mtimeMs: number; hash: string | null; status?: PhotoStatus; error?: string | null; format?: string | null }): number {
     const r = this.db.prepare(`INSERT INTO photos(root_id, path, size, mtime_ms, hash, status, error, format, updated_at)

@@ -1,0 +1,389 @@
+// The engine facade: opens a library (lock, catalog, model, vector index) and implements
+// LibraryApi over it. Inputs are validated with the contract's schemas; every failure comes back
+// as { ok: false, error }. Search and tagging are role search's modules, loaded when present.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import {
+  methods,
+  type ApiError,
+  type ApiEvent,
+  type ApiResult,
+  type IndexProgress,
+  type LibraryApi,
+  type MethodName,
+  type MethodOutput,
+  type MethodParsedInput,
+} from '../api/contract.js';
+import { bundledModelDir, loadModel } from '../embed/node/model-load.js';
+import { preprocessImage } from '../embed/node/preprocess.js';
+import { Indexer, type IndexRunSummary } from '../indexer/indexer.js';
+import { Catalog } from '../library/catalog.js';
+import { acquireLibraryLock, type LibraryLock } from '../library/lock.js';
+import { catalogFile } from '../library/paths.js';
+import { scanPaths, scanRoots, type ScanFs, type ScanReport } from '../library/scanner.js';
+import { watchRoots, type RootWatcher } from '../library/watcher.js';
+import { appError, err, ok, toAppError, type AppError, type Result } from '../shared/result.js';
+import { VectorIndex } from '../vectors/vector-index.js';
+import type { EngineContext, EngineModel, ImageDecoder } from './context.js';
+
+export interface EngineOptions {
+  libraryDir: string;
+  /** Model folder; default the bundled demo model. */
+  modelDir?: string;
+  /** ONNX Runtime threads (and the decode pool size); default min(4, cores). */
+  threads?: number;
+  /** Watch the roots for changes while the engine is open. */
+  watch?: boolean;
+  /** Tests: an already loaded model (skips loadModel) and/or a decoder. */
+  model?: EngineModel;
+  decode?: ImageDecoder;
+  batchSize?: number;
+  checkpointEveryMs?: number;
+  /** Tests: file-system calls of the scanner. */
+  scanFs?: ScanFs;
+}
+
+export interface IndexFoldersResult {
+  scan: ScanReport;
+  run: IndexRunSummary;
+}
+
+export interface Engine extends LibraryApi {
+  readonly ctx: EngineContext;
+  readonly indexer: Indexer;
+  /** Adds the folders as roots (when not yet), scans them and indexes; resolves when done. */
+  indexFolders(folders: string[], opts?: { onScanProgress?: (found: number) => void }): Promise<Result<IndexFoldersResult>>;
+  /** Starts watching the roots (chokidar); changes are scanned and indexed as they come. */
+  startWatching(): Promise<Result<void>>;
+  close(): Promise<void>;
+}
+
+/** role search's entry points (app/search/index.ts, app/tagging/index.ts), as agreed in the coordination file. */
+interface SearchModule {
+  search(ctx: EngineContext, req: MethodParsedInput<'search'>): Promise<Result<MethodOutput<'search'>>>;
+  similar(ctx: EngineContext, req: MethodParsedInput<'similar'>): Promise<Result<MethodOutput<'similar'>>>;
+}
+interface TaggingModule {
+  createLabelSet(ctx: EngineContext, input: MethodParsedInput<'createLabelSet'>): Promise<Result<MethodOutput<'createLabelSet'>>>;
+  labelSets(ctx: EngineContext): Promise<Result<MethodOutput<'labelSets'>>> | Result<MethodOutput<'labelSets'>> | MethodOutput<'labelSets'>;
+  deleteLabelSet(ctx: EngineContext, name: string): Promise<Result<MethodOutput<'deleteLabelSet'>>> | Result<MethodOutput<'deleteLabelSet'>> | MethodOutput<'deleteLabelSet'>;
+  runTagging(ctx: EngineContext, req: MethodParsedInput<'runTagging'>): Promise<Result<MethodOutput<'runTagging'>>>;
+  tagCounts(ctx: EngineContext, req: MethodParsedInput<'tagCounts'>): Promise<Result<MethodOutput<'tagCounts'>>> | Result<MethodOutput<'tagCounts'>>;
+  tagNewPhotos(ctx: EngineContext, ids: number[]): Promise<Result<number>>;
+}
+
+/** Loads an optional module; null while it does not exist yet. A specifier in a variable keeps tsc from requiring it. */
+async function optionalModule<T>(rel: string): Promise<T | null> {
+  const spec = rel;
+  try {
+    return (await import(spec)) as T;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return null;
+    throw e;
+  }
+}
+
+const notYet = (what: string): AppError => appError('internal', `${what} is not available yet in this build`, { hint: 'the search and tagging modules have not landed' });
+
+/** Accepts T, Result<T> or a promise of either (role search's functions vary). */
+async function asResult<T>(v: T | Result<T> | Promise<T | Result<T>>): Promise<Result<T>> {
+  const x = await v;
+  if (x && typeof x === 'object' && 'ok' in x && typeof (x as { ok: unknown }).ok === 'boolean') return x as Result<T>;
+  return ok(x as T);
+}
+
+const toApiError = (e: AppError): ApiError => ({ code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}), ...(e.path ? { path: e.path } : {}) });
+
+export async function createEngine(opts: EngineOptions): Promise<Result<Engine>> {
+  const libraryDir = path.resolve(opts.libraryDir);
+  try {
+    fs.mkdirSync(libraryDir, { recursive: true });
+  } catch (e) {
+    return err(toAppError(e, 'io', libraryDir));
+  }
+  const lock = acquireLibraryLock(libraryDir);
+  if (!lock.ok) return lock;
+  const opened = await openWithLock(libraryDir, lock.value, opts);
+  if (!opened.ok) lock.value.release();
+  return opened;
+}
+
+async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineOptions): Promise<Result<Engine>> {
+  const threads = opts.threads ?? Math.max(1, Math.min(4, os.availableParallelism?.() ?? os.cpus().length));
+  // libvips runs its own threads per image; with `threads` images decoding at once, one vips thread
+  // each keeps the total near the core count.
+  sharp.concurrency(1);
+  const cat = Catalog.open(catalogFile(libraryDir));
+  if (!cat.ok) return cat;
+  const catalog = cat.value;
+  let model: EngineModel;
+  if (opts.model) model = opts.model;
+  else {
+    const m = await loadModel(opts.modelDir ?? bundledModelDir(), { threads });
+    if (!m.ok) {
+      catalog.close();
+      return m;
+    }
+    model = m.value;
+  }
+  const modelId = model.manifest.id;
+  catalog.setMeta('model', modelId);
+  const vi = VectorIndex.open({ dir: libraryDir, model: modelId, dims: model.manifest.embeddingSize, catalog });
+  if (!vi.ok) {
+    catalog.close();
+    await model.close();
+    return vi;
+  }
+  const listeners = new Set<(e: ApiEvent) => void>();
+  const spec = model.manifest.preprocess;
+  const decode: ImageDecoder = opts.decode ?? ((file) => preprocessImage(file, spec));
+  const ctx: EngineContext = {
+    libraryDir,
+    catalog,
+    vectors: vi.value,
+    model,
+    modelId,
+    decode,
+    emit(event) {
+      for (const l of listeners) {
+        try {
+          l(event);
+        } catch {
+          // a listener's failure is its own; the engine goes on
+        }
+      }
+    },
+  };
+  const searchMod = await optionalModule<SearchModule>('../search/index.js');
+  const taggingMod = await optionalModule<TaggingModule>('../tagging/index.js');
+  if (taggingMod?.tagNewPhotos) ctx.onPhotosIndexed = (c, ids) => taggingMod.tagNewPhotos(c, ids);
+
+  const indexer = new Indexer(ctx, { batchSize: opts.batchSize ?? 16, decodeConcurrency: threads, checkpointEveryMs: opts.checkpointEveryMs ?? 30_000 });
+  let watcher: RootWatcher | null = null;
+  let closed = false;
+
+  const dropFromIndex = (ids: readonly number[]): void => {
+    for (const id of ids) ctx.vectors.remove(id);
+  };
+  const applyScan = (r: ScanReport): void => {
+    dropFromIndex(r.removedIds);
+    dropFromIndex(r.changedIds);
+    if (r.removedIds.length || r.changedIds.length || r.added || r.moved) ctx.emit({ type: 'library-changed', reason: 'photos' });
+  };
+
+  const scanAndIndex = async (rootIds: number[] | null, onFound?: (n: number) => void): Promise<Result<IndexFoldersResult>> => {
+    const roots = catalog.roots().filter((r) => rootIds === null || rootIds.includes(r.id));
+    indexer.setScanning(0);
+    const scan = await scanRoots(catalog, roots, { fs: opts.scanFs, onFound: (n) => onFound?.(n) });
+    applyScan(scan);
+    const run = await indexer.run(rootIds && rootIds.length === 1 ? rootIds[0] : undefined);
+    if (!run.ok) return run;
+    return ok({ scan, run: run.value });
+  };
+
+  const rootOut = (id: number): MethodOutput<'addRoot'> | null => {
+    const r = catalog.roots().find((x) => x.id === id);
+    return r ? { id: r.id, path: r.path, photos: r.photos, indexed: r.indexed, failed: r.failed, watching: watcher !== null } : null;
+  };
+
+  const impl: { [M in MethodName]: (input: MethodParsedInput<M>) => Promise<Result<MethodOutput<M>>> } = {
+    async status() {
+      const counts = catalog.counts();
+      const m = model.manifest;
+      return ok({
+        library: libraryDir,
+        roots: catalog.roots().map((r) => ({ id: r.id, path: r.path, photos: r.photos, indexed: r.indexed, failed: r.failed, watching: watcher !== null })),
+        photos: counts,
+        model: { id: m.id, name: m.name, embeddingSize: m.embeddingSize, bundled: m.source.kind === 'bundled' },
+        runtime: { ...model.runtime, decodeConcurrency: threads },
+        progress: indexer.progress(),
+      });
+    },
+    async addRoot({ path: p }) {
+      const abs = path.resolve(p);
+      let st: fs.Stats;
+      try {
+        st = fs.statSync(abs);
+      } catch (e) {
+        return err(toAppError(e, 'not-found', abs));
+      }
+      if (!st.isDirectory()) return err(appError('bad-input', `not a folder: ${abs}`, { path: abs }));
+      const r = catalog.addRoot(abs);
+      ctx.emit({ type: 'library-changed', reason: 'roots' });
+      if (watcher) await watcher.add(r);
+      return ok(rootOut(r.id)!);
+    },
+    async removeRoot({ id }) {
+      if (!catalog.root(id)) return err(appError('not-found', `no root with id ${id}`));
+      if (indexer.isRunning) return err(appError('busy', 'indexing is running', { hint: 'cancel it first' }));
+      const ids = catalog.removeRoot(id);
+      dropFromIndex(ids);
+      ctx.vectors.compactIfNeeded();
+      const s = ctx.vectors.save();
+      if (!s.ok) return s;
+      ctx.emit({ type: 'library-changed', reason: 'roots' });
+      return ok({ removed: ids.length });
+    },
+    async startIndexing({ rootId }) {
+      if (rootId !== undefined && !catalog.root(rootId)) return err(appError('not-found', `no root with id ${rootId}`));
+      if (!indexer.isRunning) {
+        void scanAndIndex(rootId === undefined ? null : [rootId]).then((r) => {
+          if (!r.ok) ctx.emit({ type: 'error', error: toApiError(r.error) });
+        });
+      }
+      return ok(indexer.progress());
+    },
+    async pauseIndexing() {
+      return ok(indexer.pause());
+    },
+    async resumeIndexing() {
+      return ok(indexer.resume());
+    },
+    async cancelIndexing() {
+      return ok(indexer.cancel());
+    },
+    async skippedFiles({ offset, limit }) {
+      return ok(catalog.skipped(offset, limit));
+    },
+    async search(req) {
+      return searchMod ? searchMod.search(ctx, req) : err(notYet('search'));
+    },
+    async similar(req) {
+      if (!catalog.photo(req.photoId)) return err(appError('not-found', `no photo with id ${req.photoId}`));
+      return searchMod ? searchMod.similar(ctx, req) : err(notYet('similar'));
+    },
+    async browse({ filters, sort, offset, limit }) {
+      try {
+        const ids = catalog.photoIds(filters, { sort, offset, limit });
+        return ok({ results: catalog.summaries(ids), total: catalog.countPhotos(filters) });
+      } catch (e) {
+        return err(toAppError(e, 'internal'));
+      }
+    },
+    async photo({ id }) {
+      const p = catalog.photo(id);
+      return p ? ok(p) : err(appError('not-found', `no photo with id ${id}`));
+    },
+    async showInFolder({ id }) {
+      const p = catalog.photo(id);
+      return p ? ok({ path: p.path }) : err(appError('not-found', `no photo with id ${id}`));
+    },
+    async labelSets() {
+      return taggingMod ? asResult(taggingMod.labelSets(ctx)) : err(notYet('tagging'));
+    },
+    async createLabelSet(input) {
+      return taggingMod ? taggingMod.createLabelSet(ctx, input) : err(notYet('tagging'));
+    },
+    async deleteLabelSet({ name }) {
+      return taggingMod ? asResult(taggingMod.deleteLabelSet(ctx, name)) : err(notYet('tagging'));
+    },
+    async runTagging(req) {
+      return taggingMod ? taggingMod.runTagging(ctx, req) : err(notYet('tagging'));
+    },
+    async tagCounts(req) {
+      return taggingMod ? asResult(taggingMod.tagCounts(ctx, req)) : err(notYet('tagging'));
+    },
+    async models() {
+      const m = model.manifest;
+      return ok([{ id: m.id, name: m.name, description: m.description, sizeBytes: m.files.reduce((s, f) => s + f.bytes, 0), embeddingSize: m.embeddingSize, installed: true, active: true, recommended: m.source.kind === 'bundled', coverage: catalog.coverage(m.id) }]);
+    },
+    async pullModel() {
+      return err(appError('unsupported', 'downloading models is not available in this build yet'));
+    },
+    async cancelPull() {
+      return ok({ cancelled: false });
+    },
+    async useModel({ id }) {
+      if (id !== modelId) return err(appError('unsupported', `switching models is not available in this build yet (active: ${modelId})`));
+      const m = model.manifest;
+      return ok({ id: m.id, name: m.name, embeddingSize: m.embeddingSize, bundled: m.source.kind === 'bundled' });
+    },
+    async removeModel() {
+      return err(appError('unsupported', 'removing models is not available in this build yet'));
+    },
+  };
+
+  const call = async <M extends MethodName>(name: M, input: unknown): Promise<ApiResult<MethodOutput<M>>> => {
+    if (closed) return { ok: false, error: toApiError(appError('internal', 'the library is closed')) };
+    const parsed = methods[name].input.safeParse(input ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return { ok: false, error: toApiError(appError('bad-input', `${name}: ${issue ? `${issue.path.join('.') || 'input'}: ${issue.message}` : 'invalid input'}`)) };
+    }
+    try {
+      const r = await (impl[name] as (i: unknown) => Promise<Result<MethodOutput<M>>>)(parsed.data);
+      return r.ok ? { ok: true, value: r.value } : { ok: false, error: toApiError(r.error) };
+    } catch (e) {
+      return { ok: false, error: toApiError(toAppError(e, 'internal')) };
+    }
+  };
+
+  const api = Object.fromEntries((Object.keys(methods) as MethodName[]).map((name) => [name, (input: unknown) => call(name, input)])) as unknown as LibraryApi;
+
+  // Watch-mode changes arrive in batches; they are applied one batch at a time.
+  let watchChain: Promise<void> = Promise.resolve();
+  const onWatchBatch = (rootId: number, paths: string[]): void => {
+    watchChain = watchChain.then(async () => {
+      const root = catalog.root(rootId);
+      if (!root || closed) return;
+      const r = await scanPaths(catalog, root, paths, opts.scanFs);
+      applyScan(r);
+      await indexer.idle();
+      if (closed) return;
+      const run = await indexer.run();
+      if (!run.ok) ctx.emit({ type: 'error', error: toApiError(run.error) });
+      else if (r.removedIds.length) ctx.vectors.save();
+    }).catch((e: unknown) => ctx.emit({ type: 'error', error: toApiError(toAppError(e, 'internal')) }));
+  };
+
+  const engine: Engine = {
+    ...api,
+    ctx,
+    indexer,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async indexFolders(folders, o = {}) {
+      const ids: number[] = [];
+      for (const f of folders) {
+        const r = await impl.addRoot({ path: f });
+        if (!r.ok) return r;
+        ids.push(r.value.id);
+      }
+      return scanAndIndex(ids, o.onScanProgress);
+    },
+    async startWatching() {
+      if (watcher) return ok(undefined);
+      const w = await watchRoots(catalog.roots(), onWatchBatch);
+      if (!w.ok) return w;
+      watcher = w.value;
+      return ok(undefined);
+    },
+    async close() {
+      if (closed) return;
+      indexer.cancel();
+      await indexer.idle();
+      if (watcher) await watcher.close();
+      await watchChain;
+      closed = true;
+      ctx.vectors.save();
+      catalog.close();
+      await model.close();
+      lock.release();
+    },
+  };
+  if (opts.watch) {
+    const w = await engine.startWatching();
+    if (!w.ok) {
+      await engine.close();
+      return w;
+    }
+  }
+  return ok(engine);
+}
+
+export type { IndexProgress };
