@@ -54,7 +54,8 @@ export const SPLITS: readonly Split[] = ['train', 'heldout', 'all'];
 /** Streams of the per-index generator, so captions can change without changing scenes. */
 export const STREAM = { scene: 1, caption: 2, render: 3, photo: 4 } as const;
 
-const MARGIN = 0.02;
+// Keeps objects, their outline and their offset shadow inside the square.
+const MARGIN = 0.04;
 const GAP = 0.03;
 
 /** The group with the largest objects; unique by construction (exactly one group has the largest size). */

@@ -1,0 +1,76 @@
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadTokenizer } from '../embed/node/load-tokenizer.js';
+import { HELDOUT_COMBOS } from './vocabulary.js';
+import { writeTrainingData } from './training-data.js';
+
+// A real CLIP tokenizer.json (reference data outside the repo) stands in for the demo model's own.
+const TOKENIZER = '../shared/reference/clip-tokenizer/tokenizer.json';
+const dirs: string[] = [];
+const tempDir = async (): Promise<string> => {
+  const d = await mkdtemp(join(tmpdir(), 'shoebox-td-'));
+  dirs.push(d);
+  return d;
+};
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+describe('training data', () => {
+  it('writes files of exactly the agreed sizes, deterministically', async () => {
+    const [a, b] = [await tempDir(), await tempDir()];
+    const opts = { count: 10, seed: 4, tokenizerPath: TOKENIZER, captions: 3, split: 'train' as const, concurrency: 2 };
+    const ra = await writeTrainingData(a, opts);
+    const rb = await writeTrainingData(b, opts);
+    expect(ra.ok && rb.ok).toBe(true);
+    expect((await stat(join(a, 'images.u8'))).size).toBe(10 * 3 * 64 * 64);
+    expect((await stat(join(a, 'tokens.i32'))).size).toBe(10 * 3 * 32 * 4);
+    for (const f of ['images.u8', 'tokens.i32', 'meta.jsonl', 'info.json']) expect(Buffer.compare(await readFile(join(a, f)), await readFile(join(b, f))), f).toBe(0);
+
+    const info = JSON.parse(await readFile(join(a, 'info.json'), 'utf8'));
+    expect(info).toMatchObject({ count: 10, size: 64, captions: 3, context: 32, seed: 4, split: 'train' });
+    expect(info.mean).toHaveLength(3);
+    expect(info.std).toHaveLength(3);
+
+    const meta = (await readFile(join(a, 'meta.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    expect(meta).toHaveLength(10);
+    for (const m of meta) {
+      expect(m.captions).toHaveLength(3);
+      expect(m.heldout).toBe(false);
+      for (const g of m.scene.groups) expect(HELDOUT_COMBOS.some(([c, s]) => c === g.colour && s === g.shape)).toBe(false);
+      expect(m.scene.groups.some((g: { colour: string; shape: string }) => g.colour === m.largest.colour && g.shape === m.largest.shape)).toBe(true);
+    }
+
+    // Row i×K+j of tokens.i32 is caption j of image i, tokenized by the app's tokenizer.
+    const tok = await loadTokenizer(TOKENIZER, { file: 'tokenizer.json', contextLength: 32, padId: 0, cleaning: 'clip', truncation: 'clip' });
+    if (!tok.ok) throw new Error(tok.error.message);
+    const buf = await readFile(join(a, 'tokens.i32'));
+    const ids = new Int32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4);
+    expect([...ids.subarray((7 * 3 + 2) * 32, (7 * 3 + 3) * 32)]).toEqual([...tok.value.encode(meta[7].captions[2])]);
+
+    // Images are real pictures, not blanks: pixels vary within each image and differ between images.
+    const img = await readFile(join(a, 'images.u8'));
+    const plane = 3 * 64 * 64;
+    for (let i = 0; i < 10; i++) {
+      const px = img.subarray(i * plane, (i + 1) * plane);
+      expect(Math.max(...px) - Math.min(...px)).toBeGreaterThan(60);
+    }
+    expect(Buffer.compare(img.subarray(0, plane), img.subarray(plane, 2 * plane))).not.toBe(0);
+  });
+
+  it('heldout split: every image contains a held-out combination', async () => {
+    const d = await tempDir();
+    const r = await writeTrainingData(d, { count: 5, seed: 8, tokenizerPath: TOKENIZER, captions: 1, split: 'heldout' });
+    expect(r.ok).toBe(true);
+    const meta = (await readFile(join(d, 'meta.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    for (const m of meta) expect(m.heldout).toBe(true);
+  });
+
+  it('reports a missing tokenizer as an error value', async () => {
+    const r = await writeTrainingData(await tempDir(), { count: 2, seed: 1, tokenizerPath: '/nonexistent/tokenizer.json' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.code).toBe('not-found');
+  });
+});
