@@ -1,0 +1,194 @@
+"""The demo CLIP: a small CNN image encoder, a causal text transformer, and the paper's loss.
+
+The loss reads side by side with the CLIP paper's pseudo-code (Radford et al. 2021, Figure 3):
+
+    # image_encoder - ResNet or Vision Transformer
+    # text_encoder  - CBOW or Text Transformer
+    # I[n, h, w, c] - minibatch of aligned images
+    # T[n, l]       - minibatch of aligned texts
+    # W_i[d_i, d_e] - learned proj of image to embed
+    # W_t[d_t, d_e] - learned proj of text to embed
+    # t             - learned temperature parameter
+    # extract feature representations of each modality
+    I_f = image_encoder(I) #[n, d_i]
+    T_f = text_encoder(T)  #[n, d_t]
+    # joint multimodal embedding [n, d_e]
+    I_e = l2_normalize(np.dot(I_f, W_i), axis=1)
+    T_e = l2_normalize(np.dot(T_f, W_t), axis=1)
+    # scaled pairwise cosine similarities [n, n]
+    logits = np.dot(I_e, T_e.T) * np.exp(t)
+    # symmetric loss function
+    labels = np.arange(n)
+    loss_i = cross_entropy_loss(logits, labels, axis=0)
+    loss_t = cross_entropy_loss(logits, labels, axis=1)
+    loss = (loss_i + loss_t)/2
+"""
+import math
+from dataclasses import dataclass, asdict
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+@dataclass
+class Config:
+    vocab_size: int
+    context_length: int = 32
+    embed_dim: int = 128          # d_e
+    # image encoder: channels of the 32x32, 16x16 and 8x8 stages
+    widths: tuple = (32, 64, 128)
+    grid_channels: int = 16       # per-cell channels kept by the position-preserving head
+    image_width: int = 256        # d_i
+    # text encoder
+    text_width: int = 128         # d_t
+    text_layers: int = 3
+    text_heads: int = 4
+
+    def to_dict(self):
+        d = asdict(self)
+        d['widths'] = list(self.widths)
+        return d
+
+
+def conv_bn(ci, co, stride=1):
+    return nn.Sequential(nn.Conv2d(ci, co, 3, stride, 1, bias=False), nn.BatchNorm2d(co), nn.ReLU(inplace=True))
+
+
+class ImageEncoder(nn.Module):
+    """64x64 -> 8x8 CNN, then a head that keeps both *what* and *where*.
+
+    Global average + max pooling give translation-invariant colour/shape evidence; a 1x1 conv to a few
+    channels, flattened over the 8x8 grid, keeps which cell holds what ("on the left", "above").
+    (Measured: a ViT with 8x8 patches of the same size is ~4x slower to train on this CPU.)
+    """
+
+    def __init__(self, cfg: Config):
+        super().__init__()
+        a, b, c = cfg.widths
+        self.body = nn.Sequential(
+            conv_bn(3, a, 2), conv_bn(a, a),      # 32x32
+            conv_bn(a, b, 2), conv_bn(b, b),      # 16x16
+            conv_bn(b, c, 2), conv_bn(c, c),      # 8x8
+        )
+        self.grid = nn.Sequential(nn.Conv2d(c, cfg.grid_channels, 1), nn.ReLU(inplace=True))
+        d_in = 2 * c + cfg.grid_channels * 64
+        self.fc = nn.Sequential(nn.Linear(d_in, cfg.image_width), nn.ReLU(inplace=True), nn.LayerNorm(cfg.image_width))
+
+    def forward(self, x):
+        h = self.body(x)
+        pooled = torch.cat([h.mean(dim=(2, 3)), h.amax(dim=(2, 3))], dim=1)
+        grid = self.grid(h).flatten(1)
+        return self.fc(torch.cat([pooled, grid], dim=1))
+
+
+class Block(nn.Module):
+    """Pre-LN transformer block with causal self-attention (as in CLIP's text tower)."""
+
+    def __init__(self, width, heads):
+        super().__init__()
+        self.heads = heads
+        self.ln_1 = nn.LayerNorm(width)
+        self.qkv = nn.Linear(width, 3 * width)
+        self.out = nn.Linear(width, width)
+        self.ln_2 = nn.LayerNorm(width)
+        self.mlp = nn.Sequential(nn.Linear(width, 4 * width), nn.GELU(), nn.Linear(4 * width, width))
+
+    def forward(self, x, mask):
+        n, l, w = x.shape
+        q, k, v = self.qkv(self.ln_1(x)).reshape(n, l, 3, self.heads, w // self.heads).permute(2, 0, 3, 1, 4)
+        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(w // self.heads)) + mask
+        y = (att.softmax(dim=-1) @ v).transpose(1, 2).reshape(n, l, w)
+        x = x + self.out(y)
+        return x + self.mlp(self.ln_2(x))
+
+
+class TextEncoder(nn.Module):
+    """Token + position embeddings, causal transformer; the feature is the output at <|endoftext|>.
+
+    As in CLIP, <|endoftext|> has the highest id, so its position is `argmax(ids)`. Because the mask
+    is causal and the feature is read at <|endoftext|>, trailing padding never influences the result:
+    training may cut the batch to its longest caption (`forward(ids[:, :L])` gives the same features).
+    """
+
+    def __init__(self, cfg: Config):
+        super().__init__()
+        self.token_embedding = nn.Embedding(cfg.vocab_size, cfg.text_width)
+        self.positional_embedding = nn.Parameter(torch.randn(cfg.context_length, cfg.text_width) * 0.01)
+        self.blocks = nn.ModuleList(Block(cfg.text_width, cfg.text_heads) for _ in range(cfg.text_layers))
+        self.ln_final = nn.LayerNorm(cfg.text_width)
+        nn.init.normal_(self.token_embedding.weight, std=0.02)
+        mask = torch.full((cfg.context_length, cfg.context_length), float('-inf')).triu_(1)
+        self.register_buffer('mask', mask, persistent=False)
+
+    def forward(self, ids):
+        l = ids.shape[1]
+        x = self.token_embedding(ids) + self.positional_embedding[:l]
+        mask = self.mask[:l, :l]
+        for blk in self.blocks:
+            x = blk(x, mask)
+        x = self.ln_final(x)
+        return x[torch.arange(x.shape[0]), ids.argmax(dim=-1)]
+
+
+class Clip(nn.Module):
+    def __init__(self, cfg: Config):
+        super().__init__()
+        self.cfg = cfg
+        self.image_encoder = ImageEncoder(cfg)
+        self.text_encoder = TextEncoder(cfg)
+        self.W_i = nn.Parameter(torch.randn(cfg.image_width, cfg.embed_dim) * cfg.image_width ** -0.5)
+        self.W_t = nn.Parameter(torch.randn(cfg.text_width, cfg.embed_dim) * cfg.text_width ** -0.5)
+        # t: learned log-temperature, initialised so that exp(t) = 1/0.07 (the paper's value)
+        self.t = nn.Parameter(torch.tensor(math.log(1 / 0.07)))
+
+    # Unnormalised embeddings: what the ONNX graphs output (the app's runtime L2-normalises).
+    def embed_image(self, I):
+        I_f = self.image_encoder(I)          # [n, d_i]
+        return I_f @ self.W_i                # [n, d_e]
+
+    def embed_text(self, T):
+        T_f = self.text_encoder(T)           # [n, d_t]
+        return T_f @ self.W_t                # [n, d_e]
+
+    def logit_scale(self):
+        return self.t.exp()
+
+    def clip_loss(self, I, T):
+        # joint multimodal embedding [n, d_e]
+        I_e = F.normalize(self.embed_image(I), dim=1)
+        T_e = F.normalize(self.embed_text(T), dim=1)
+        # scaled pairwise cosine similarities [n, n]
+        logits = I_e @ T_e.t() * self.t.exp()
+        # symmetric loss function
+        labels = torch.arange(I.shape[0])
+        loss_i = F.cross_entropy(logits, labels)       # each image picks its text (rows)
+        loss_t = F.cross_entropy(logits.t(), labels)   # each text picks its image (columns)
+        return (loss_i + loss_t) / 2, logits
+
+    @torch.no_grad()
+    def clamp_temperature(self):
+        # "clipped to prevent scaling the logits by more than 100"
+        self.t.clamp_(0, math.log(100))
+
+
+class ImageTower(nn.Module):
+    """Export wrapper: pixel_values -> image_embeds (unnormalised)."""
+
+    def __init__(self, clip: Clip):
+        super().__init__()
+        self.clip = clip
+
+    def forward(self, pixel_values):
+        return self.clip.embed_image(pixel_values)
+
+
+class TextTower(nn.Module):
+    """Export wrapper: input_ids -> text_embeds (unnormalised)."""
+
+    def __init__(self, clip: Clip):
+        super().__init__()
+        self.clip = clip
+
+    def forward(self, input_ids):
+        return self.clip.embed_text(input_ids.long())

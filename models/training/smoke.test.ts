@@ -1,0 +1,62 @@
+// Smoke test of the training recipe: a few dozen scenes from the world, a few training steps, an
+// export to a temp folder, then the exported encoders load and run in onnxruntime-node and the
+// manifest validates. Needs Debian's /usr/bin/python3 with python3-torch (CI installs it).
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import * as ort from 'onnxruntime-node';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ModelManifestSchema } from '../../app/embed/common/model-format.js';
+
+const run = promisify(execFile);
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+const python = process.env.SHOEBOX_PYTHON ?? '/usr/bin/python3';
+const env = { ...process.env, OMP_NUM_THREADS: '1' };
+
+describe('training recipe smoke test', () => {
+  let tmp = '';
+  afterAll(async () => {
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('trains a few steps, exports, and the ONNX encoders run', async () => {
+    tmp = await mkdtemp(join(tmpdir(), 'shoebox-smoke-'));
+    const data = join(tmp, 'data');
+    const out = join(tmp, 'model');
+    const tokenizer = join(repo, 'models/demo/tokenizer.json');
+    await run('node', ['bin/shoebox.js', 'debug', 'training-data', '--out', data, '--count', '24', '--seed', '77', '--tokenizer', tokenizer, '--captions', '2'], { cwd: repo, env });
+    await run('node', ['bin/shoebox.js', 'debug', 'world-vocab', '--out', join(tmp, 'vocab.json')], { cwd: repo, env });
+    const train = await run(python, ['models/training/train.py', '--data', data, '--tokenizer', tokenizer, '--out', join(tmp, 'ckpt.pt'),
+      '--steps', '3', '--batch', '8', '--threads', '1', '--log-every', '1', '--config', '{"widths":[8,8,8],"image_width":32,"text_width":32,"text_layers":1,"text_heads":2,"embed_dim":16}'], { cwd: repo, env });
+    expect(train.stdout).toMatch(/step +3 +loss \d/);
+    await run(python, ['models/training/export.py', '--ckpt', join(tmp, 'ckpt.pt'), '--tokenizer', tokenizer, '--vocab', join(tmp, 'vocab.json'), '--out', out, '--data', data], { cwd: repo, env });
+
+    const manifest = ModelManifestSchema.parse(JSON.parse(await readFile(join(out, 'model.json'), 'utf8')));
+    expect(manifest.embeddingSize).toBe(16);
+    const opts = { intraOpNumThreads: 1 };
+    const image = await ort.InferenceSession.create(join(out, manifest.image.file), opts);
+    const text = await ort.InferenceSession.create(join(out, manifest.text.file), opts);
+    try {
+      // a batch size never seen at export time: the batch axis is dynamic
+      const pixels = new ort.Tensor('float32', new Float32Array(5 * 3 * 64 * 64).fill(0.1), [5, 3, 64, 64]);
+      const img = (await image.run({ [manifest.image.input.name]: pixels }))[manifest.image.output]!;
+      expect(img.dims).toEqual([5, 16]);
+      // <|startoftext|>, <|endoftext|> are the tokenizer's last two ids
+      const vocabSize = Object.keys((JSON.parse(await readFile(tokenizer, 'utf8')) as { model: { vocab: object } }).model.vocab).length;
+      const ids = new BigInt64Array(3 * 32);
+      for (let r = 0; r < 3; r++) {
+        ids[r * 32] = BigInt(vocabSize - 2);
+        ids[r * 32 + 1 + r] = BigInt(vocabSize - 1);
+      }
+      const txt = (await text.run({ [manifest.text.input.name]: new ort.Tensor('int64', ids, [3, 32]) }))[manifest.text.output]!;
+      expect(txt.dims).toEqual([3, 16]);
+      expect(Array.from(txt.data as Float32Array).every(Number.isFinite)).toBe(true);
+    } finally {
+      await image.release();
+      await text.release();
+    }
+  }, 240_000);
+});

@@ -1,0 +1,150 @@
+"""Trains the demo CLIP on the scene world's training data (see model.py for the loss).
+
+usage: train.py --data DIR --tokenizer tokenizer.json --out CKPT [--steps N] [--batch B] [--seed S] ...
+
+DIR is what `shoebox debug training-data` writes: images.u8 (N x 3 x 64 x 64 uint8), tokens.i32
+(N x K x 32 int32, K captions per image, tokenized by the app's own tokenizer), meta.jsonl, info.json.
+Each step takes B images and one of their K captions at random. Seeded: the same data, seed and
+thread count give the same model.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+import time
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from model import Clip, Config  # noqa: E402
+
+
+def load_data(d):
+    with open(os.path.join(d, 'info.json')) as f:
+        info = json.load(f)
+    n, s, k, c = info['count'], info['size'], info['captions'], info['context']
+    images = np.fromfile(os.path.join(d, 'images.u8'), dtype=np.uint8).reshape(n, 3, s, s)
+    tokens = np.fromfile(os.path.join(d, 'tokens.i32'), dtype='<i4').reshape(n, k, c)
+    return info, torch.from_numpy(images), torch.from_numpy(tokens.astype(np.int64))
+
+
+class Normalise:
+    """uint8 CHW -> float, normalised with the data's mean/std (CLIP's, on the 0..1 scale)."""
+
+    def __init__(self, mean, std):
+        self.mean = torch.tensor(mean, dtype=torch.float32).view(1, 3, 1, 1) * 255.0
+        self.inv_std = 1.0 / (torch.tensor(std, dtype=torch.float32).view(1, 3, 1, 1) * 255.0)
+
+    def __call__(self, u8):
+        return ((u8.float() - self.mean) * self.inv_std).contiguous(memory_format=torch.channels_last)
+
+
+def trim(ids):
+    """Cut a batch of token rows to its longest caption (exact, see TextEncoder)."""
+    return ids[:, : int(ids.argmax(dim=1).max()) + 1]
+
+
+def param_groups(model, wd):
+    decay, no_decay = [], []
+    for name, p in model.named_parameters():
+        (no_decay if p.ndim < 2 or 'embedding' in name or name == 't' else decay).append(p)
+    return [{'params': decay, 'weight_decay': wd}, {'params': no_decay, 'weight_decay': 0.0}]
+
+
+@torch.no_grad()
+def retrieval_r1(model, norm, images, tokens, n=500):
+    """Text->image R@1 over the first n samples with caption 0 (a quick health check, not the eval)."""
+    model.eval()
+    n = min(n, images.shape[0])
+    I = torch.nn.functional.normalize(model.embed_image(norm(images[:n])), dim=1)
+    T = torch.nn.functional.normalize(model.embed_text(trim(tokens[:n, 0])), dim=1)
+    r1 = (T @ I.t()).argmax(dim=1).eq(torch.arange(n)).float().mean().item()
+    model.train()
+    return r1
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--data', required=True)
+    ap.add_argument('--val', help='optional held-out data dir for a quick R@1 check')
+    ap.add_argument('--tokenizer', required=True)
+    ap.add_argument('--out', required=True)
+    ap.add_argument('--steps', type=int, default=3000)
+    ap.add_argument('--batch', type=int, default=256)
+    ap.add_argument('--lr', type=float, default=2e-3)
+    ap.add_argument('--wd', type=float, default=0.1)
+    ap.add_argument('--warmup', type=int, default=100)
+    ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--log-every', type=int, default=50)
+    ap.add_argument('--shift', type=int, default=2, help='max random translation in pixels (0 = none)')
+    ap.add_argument('--config', default='{}', help='JSON overrides of model.Config')
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+
+    with open(args.tokenizer, encoding='utf-8') as f:
+        vocab_size = len(json.load(f)['model']['vocab'])
+    info, images, tokens = load_data(args.data)
+    n, k = images.shape[0], tokens.shape[1]
+    cfg = Config(vocab_size=vocab_size, context_length=info['context'], **json.loads(args.config))
+    model = Clip(cfg).to(memory_format=torch.channels_last)
+    norm = Normalise(info['mean'], info['std'])
+    val = load_data(args.val) if args.val else None
+
+    opt = torch.optim.AdamW(param_groups(model, args.wd), lr=args.lr, betas=(0.9, 0.98), eps=1e-6)
+
+    def lr_at(step):
+        if step < args.warmup:
+            return args.lr * (step + 1) / args.warmup
+        p = (step - args.warmup) / max(1, args.steps - args.warmup)
+        return args.lr * 0.5 * (1 + math.cos(math.pi * p))
+
+    print(f'train: {n} images x {k} captions, {args.steps} steps of {args.batch}, '
+          f'{sum(p.numel() for p in model.parameters()) / 1e6:.2f}M params, {args.threads} threads', flush=True)
+    order, pos = rng.permutation(n), 0
+    t0 = time.perf_counter()
+    t_log, seen = t0, 0
+    model.train()
+    for step in range(args.steps):
+        if pos + args.batch > n:
+            order, pos = rng.permutation(n), 0
+        idx = torch.from_numpy(order[pos:pos + args.batch])
+        pos += args.batch
+        I = images[idx]
+        if args.shift:
+            # small translations keep the meaning ("left" stays left); no flips: left/right matter
+            dx, dy = (int(v) for v in rng.integers(-args.shift, args.shift + 1, size=2))
+            I = torch.roll(I, shifts=(dy, dx), dims=(2, 3))
+        T = trim(tokens[idx, torch.from_numpy(rng.integers(0, k, size=len(idx)))])
+        for g in opt.param_groups:
+            g['lr'] = lr_at(step)
+        loss, logits = model.clip_loss(norm(I), T)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        model.clamp_temperature()
+        seen += len(idx)
+        if (step + 1) % args.log_every == 0 or step + 1 == args.steps:
+            now = time.perf_counter()
+            acc = logits.argmax(dim=1).eq(torch.arange(len(idx))).float().mean().item()
+            msg = (f'step {step + 1:5d}  loss {loss.item():.3f}  batch-acc {acc:.3f}  scale {model.logit_scale().item():6.2f}  '
+                   f'lr {lr_at(step):.2e}  {seen / (now - t_log):5.0f} img/s  {now - t0:6.0f}s')
+            if val is not None and ((step + 1) % (args.log_every * 10) == 0 or step + 1 == args.steps):
+                msg += f'  val-R@1(500) {retrieval_r1(model, norm, val[1], val[2]):.3f}'
+            print(msg, flush=True)
+            t_log, seen = now, 0
+    train_seconds = time.perf_counter() - t0
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    torch.save({'config': cfg.to_dict(), 'state_dict': model.state_dict(), 'args': vars(args),
+                'data_info': info, 'train_seconds': train_seconds, 'final_loss': loss.item(),
+                'torch': torch.__version__}, args.out)
+    print(f'train: done in {train_seconds:.0f}s, logit scale {model.logit_scale().item():.2f} -> {args.out}', flush=True)
+
+
+if __name__ == '__main__':
+    main()
