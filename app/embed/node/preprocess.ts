@@ -12,7 +12,7 @@ export { DEFAULT_MAX_PIXELS, type ImageInfo, type AlphaPolicy };
 export interface PreprocessOptions {
   /** Images with more pixels are refused from their header (code 'too-large'). Default DEFAULT_MAX_PIXELS. */
   maxPixels?: number;
-  /** Default 'white': see AlphaPolicy. */
+  /** Default DEFAULT_ALPHA_POLICY ('ignore'): see AlphaPolicy. */
   alpha?: AlphaPolicy;
 }
 
@@ -28,7 +28,15 @@ export interface PreprocessedRgb {
   info: ImageInfo;
 }
 
-export const DEFAULT_ALPHA_POLICY: AlphaPolicy = 'white';
+/**
+ * 'ignore' (keep the stored RGB, drop alpha) is the only policy that reproduces the reference
+ * tensors of every configuration: torchvision/Hugging Face pipelines call Pillow's convert('RGB').
+ * Compositing over white ('white') agrees with the CLIP 224 `*.alpha-over-white` references but
+ * moves a mostly transparent photo far from what the model's authors would compute (cosine 0.15
+ * on png-rgba-astronaut at SigLIP 256). Photos with transparency are rare; graphics are the
+ * case where 'white' would be kinder, and callers can ask for it.
+ */
+export const DEFAULT_ALPHA_POLICY: AlphaPolicy = 'ignore';
 
 /** Decodes, orients, resizes and crops an image file (or its bytes) to the model's input pixels. */
 export async function preprocessToRgb(input: string | Buffer, spec: PreprocessSpec, opts: PreprocessOptions = {}): Promise<Result<PreprocessedRgb>> {

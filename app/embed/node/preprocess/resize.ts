@@ -13,11 +13,13 @@ import { sourceOptions, type ProbedImage } from './decode.js';
 import { planGeometry, type GeometryPlan } from './geometry.js';
 
 /**
- * What to do with transparency. 'white' composites over white before resizing: pixels under
- * alpha 0 hold whatever the encoder left there (often black or junk), and a person looking at
- * the picture sees the viewer's background, which for photos and documents is light.
- * 'ignore' keeps the stored RGB and drops alpha, exactly like Pillow's `convert('RGB')`
- * (and so Hugging Face's CLIP/SigLIP image processors).
+ * What to do with transparency.
+ * 'ignore' (the default, see DEFAULT_ALPHA_POLICY) drops alpha and keeps the RGB stored under it,
+ * exactly like Pillow's `convert('RGB')` and so the Hugging Face CLIP and SigLIP image processors
+ * the checkpoints are published with: the app then embeds an image the way the model's own
+ * reference code does, whatever the model (the SigLIP 256 references keep the stored RGB too).
+ * 'white' composites over white before resizing: what a person sees in most viewers, and
+ * better for graphics whose transparent pixels hold black or junk; chosen per call.
  */
 export type AlphaPolicy = 'white' | 'ignore';
 
