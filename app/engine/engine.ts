@@ -112,7 +112,8 @@ export async function createEngine(opts: EngineOptions): Promise<Result<Engine>>
 }
 
 async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineOptions): Promise<Result<Engine>> {
-  const threads = opts.threads ?? Math.max(1, Math.min(4, os.availableParallelism?.() ?? os.cpus().length));
+  const envThreads = Number(process.env.SHOEBOX_THREADS);
+  const threads = opts.threads ?? (Number.isInteger(envThreads) && envThreads > 0 ? envThreads : Math.max(1, Math.min(4, os.availableParallelism?.() ?? os.cpus().length)));
   // libvips runs its own threads per image; with `threads` images decoding at once, one vips thread
   // each keeps the total near the core count.
   sharp.concurrency(1);

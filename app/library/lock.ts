@@ -34,6 +34,9 @@ function readInfo(file: string): LockInfo | null {
   }
 }
 
+/** Lock files this process holds, so a second engine in the same process is refused too. */
+const heldHere = new Set<string>();
+
 export function acquireLibraryLock(libraryDir: string): Result<LibraryLock> {
   const file = lockFile(libraryDir);
   const me: LockInfo = { pid: process.pid, host: os.hostname(), since: new Date().toISOString() };
@@ -41,12 +44,14 @@ export function acquireLibraryLock(libraryDir: string): Result<LibraryLock> {
     try {
       // 'wx' = O_CREAT|O_EXCL: exactly one process creates it.
       fs.writeFileSync(file, JSON.stringify(me), { flag: 'wx' });
+      heldHere.add(file);
       let released = false;
       return ok({
         file,
         release() {
           if (released) return;
           released = true;
+          heldHere.delete(file);
           const cur = readInfo(file);
           if (cur?.pid === process.pid) fs.rmSync(file, { force: true });
         },
@@ -55,6 +60,8 @@ export function acquireLibraryLock(libraryDir: string): Result<LibraryLock> {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return err(appError('io', `cannot create the library lock: ${(e as Error).message}`, { path: file }));
     }
     const owner = readInfo(file);
+    if (heldHere.has(file)) return err(appError('busy', 'library in use by another engine in this process', { path: libraryDir }));
+    // Our own pid in a lock we do not hold: a previous process with the same pid crashed.
     if (owner && owner.pid !== process.pid && owner.host === me.host && alive(owner.pid)) {
       return err(appError('busy', `library in use by another Shoebox process (pid ${owner.pid})`, { path: libraryDir, hint: 'wait for it to finish or stop it' }));
     }
