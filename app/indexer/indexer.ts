@@ -48,7 +48,7 @@ export function classifyDecodeFailure(row: PhotoFileRow, e: AppError, fileExists
     const why = fmt === 'raw' ? 'no decodable embedded preview' : 'no decoder for it in this build';
     return { status: 'unsupported', error: `unsupported format: ${FORMAT_NAMES[fmt]!} (${why}: ${e.message})` };
   }
-  return { status: e.code === 'unsupported' ? 'unsupported' : 'failed', error: e.message };
+  return { status: 'failed', error: e.message };
 }
 
 async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
