@@ -17,5 +17,14 @@ export function cleanClipText(text: string): string {
   let t = fixText(text);
   t = pyHtmlUnescape(pyHtmlUnescape(t)).replace(STRIP_RE, '');
   t = t.replace(WHITESPACE_RUN_RE, ' ').replace(STRIP_RE, '');
-  return t.toLowerCase();
+  return lowerLikePython311(t);
+}
+
+// Letters that gained lowercase mappings after Unicode 14.0 (Python 3.11's str.lower, which the
+// reference ids come from, leaves them as they are; newer JavaScript engines lowercase them).
+const CASED_AFTER_UNICODE_14 = /[\u1c89\ua7cb\ua7cc\ua7ce\ua7d2\ua7d4\ua7da\ua7dc\u{10d50}-\u{10d65}\u{16ea0}-\u{16eb8}]/u;
+const OTHER_RUNS = /[^\u1c89\ua7cb\ua7cc\ua7ce\ua7d2\ua7d4\ua7da\ua7dc\u{10d50}-\u{10d65}\u{16ea0}-\u{16eb8}]+/gu;
+
+function lowerLikePython311(text: string): string {
+  return CASED_AFTER_UNICODE_14.test(text) ? text.replace(OTHER_RUNS, (s) => s.toLowerCase()) : text.toLowerCase();
 }

@@ -135,6 +135,10 @@ export class ClipTokenizer {
   // stays text); everything else goes through tokenizer.json's pre-tokenizer and BPE. Cutting the
   // text at special pieces does not change the other pieces: the pattern has no look-around.
   private encodeCleaned(text: string): number[] {
+    // OpenAI compiles its pattern with re.IGNORECASE, under which the `regex` module matches
+    // U+0345 (combining ypogegrammeni, case-folding to a letter) with none of the classes: it
+    // splits pieces and is dropped, exactly like whitespace.
+    text = text.replace(/\u0345/g, ' ');
     const ids: number[] = [];
     if (!text.includes('<|')) {
       this.encodeSegment(text, ids);
