@@ -71,11 +71,12 @@ export async function probe(data: Buffer, maxPixels: number, path?: string): Pro
   try {
     meta = await sharp(data, sourceOptions(maxPixels)).metadata();
   } catch (e) {
-    return err(decodeError(e, data, path));
+    const x = decodeError(e, data, path);
+    return err(x.code === 'too-large' ? await describeTooLarge(x, data, maxPixels) : x);
   }
   const { width, height } = meta;
   if (!width || !height) return fail('decode-failed', 'image has no dimensions');
-  if (width * height > maxPixels) return fail('too-large', `image too large: ${width}x${height} exceeds the ${Math.round(maxPixels / 1e6)} MP limit`);
+  if (width * height > maxPixels) return fail('too-large', tooLargeMessage(width, height, maxPixels));
   const format = formatName(meta);
   if (!PHOTO_FORMATS.has(meta.format)) return fail('unsupported', `unsupported format: ${format.toUpperCase()}`);
   // Only 1–8 are orientations; Pillow's exif_transpose leaves anything else alone, and so does sharp.
@@ -87,6 +88,19 @@ export async function probe(data: Buffer, maxPixels: number, path?: string): Pro
     limitInputPixels: maxPixels,
     info: { format, width, height, displayWidth: display.width, displayHeight: display.height, orientation, hasAlpha: meta.hasAlpha === true },
   });
+}
+
+const mp = (n: number): string => `${Math.round(n / 1e5) / 10} MP`;
+const tooLargeMessage = (w: number, h: number, max: number): string => `image too large: ${w}x${h} (${mp(w * h)}) exceeds the ${mp(max)} limit`;
+
+/** libvips refused on the pixel limit; read the header again without it (no pixels are decoded) to say how large. */
+async function describeTooLarge(x: AppError, data: Buffer, maxPixels: number): Promise<AppError> {
+  try {
+    const { width, height } = await sharp(data, { limitInputPixels: false }).metadata();
+    return width && height ? { ...x, message: tooLargeMessage(width, height, maxPixels) } : x;
+  } catch {
+    return x; // the first error already says what matters
+  }
 }
 
 /** 'heif' covers both AVIF and HEIC; users know them by those names. */
