@@ -12,6 +12,7 @@ import {
   phraseWords,
   POSITION_CELL,
   POSITION_PHRASES,
+  PROMPT_TEMPLATES,
   RELATION_PHRASES,
   SHAPE_PLURAL,
   SIZE_WORDS,
@@ -85,14 +86,30 @@ function draftCaption(scene: Scene, rng: Rng): string {
   return text;
 }
 
-/** An attribute-only caption of the largest object ("a photo of a star", "a red shape"): optional training signal for zero-shot prompts. */
+/**
+ * A partial caption of the largest group — colour and shape with no other group, the shape alone,
+ * the colour alone, or a zero-shot prompt form — so that the text encoder also learns what
+ * "a star" or "a red shape" mean on their own (zero-shot prompts are built that way).
+ */
 export function partialCaptionWith(scene: Scene, rng: Rng): string {
   const g = largestGroup(scene);
-  const kind = rng.int(3);
-  const lead = rng.pick(['a', 'a photo of a', 'a picture of a']);
-  if (kind === 0) return `${lead} ${g.shape}`;
-  if (kind === 1) return `${lead} ${g.colour} ${rng.pick(['shape', 'object'])}`;
-  return `${lead} ${g.colour} ${g.shape}`;
+  const shapeWord = g.count === 1 ? g.shape : SHAPE_PLURAL[g.shape];
+  const count = rng.pick(COUNT_WORDS[g.count]);
+  const lead = rng.chance(0.5) ? `${rng.pick(['a photo of', 'a picture of', 'an image of'])} ` : '';
+  const where = (): string => {
+    const u = rng.next();
+    if (u < 0.25) return ` ${rng.pick(POSITION_PHRASES[g.position])}`;
+    if (u < 0.5) return ` ${rng.pick(BACKGROUND_PHRASES[scene.background])}`;
+    return '';
+  };
+  const u = rng.next();
+  if (u < 0.2) return `${lead}${count} ${rng.pick(SIZE_WORDS[g.size])} ${g.colour} ${shapeWord}${where()}`;
+  if (u < 0.5) return `${lead}${count} ${shapeWord}${where()}`;
+  if (u < 0.8) {
+    if (rng.chance(0.7)) return `${lead}a ${g.colour} ${rng.pick(['shape', 'object'])}${where()}`;
+    return `${lead}something ${g.colour}`;
+  }
+  return rng.chance(0.5) ? rng.pick(PROMPT_TEMPLATES.shape).replace('{}', g.shape) : rng.pick(PROMPT_TEMPLATES.colour).replace('{}', g.colour);
 }
 
 export interface CaptionOptions {

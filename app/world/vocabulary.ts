@@ -145,7 +145,7 @@ export const PROMPT_TEMPLATES = {
 } as const;
 
 /** Extra words partial (attribute-only) captions use. */
-export const PARTIAL_WORDS: readonly string[] = ['photo', 'picture', 'of', 'a', 'an', 'shape', 'object', 'something'];
+export const PARTIAL_WORDS: readonly string[] = ['photo', 'picture', 'image', 'of', 'a', 'an', 'shape', 'object', 'something'];
 
 export const PUNCTUATION: readonly string[] = [','];
 

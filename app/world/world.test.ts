@@ -115,6 +115,25 @@ describe('captions', () => {
     expect(relations).toBeGreaterThan(0);
   });
 
+  it('partial captions name the largest group by shape alone, colour alone, or both', () => {
+    const kinds = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const s = sampleScene(51, i);
+      const g = largestGroup(s);
+      const [full, ...partials] = captionScene(s, 4, { partial: 1 });
+      expect(full).toContain(g.colour); // caption 0 stays a full caption
+      for (const c of partials) {
+        const words = phraseWords(c);
+        const hasShape = words.includes(g.shape) || words.includes(SHAPE_PLURAL[g.shape]);
+        const hasColour = words.includes(g.colour);
+        expect(hasShape || hasColour, c).toBe(true);
+        for (const other of s.groups) if (other !== g && other.colour !== g.colour && other.shape !== g.shape) expect(words.includes(other.colour) && words.includes(other.shape), c).toBe(false);
+        kinds.add(`${hasShape}/${hasColour}`);
+      }
+    }
+    expect(kinds).toEqual(new Set(['true/true', 'true/false', 'false/true']));
+  });
+
   it('vary: a scene gets distinct captions', () => {
     let distinct = 0;
     for (let i = 0; i < 200; i++) if (new Set(captionScene(sampleScene(41, i), 4)).size === 4) distinct++;
