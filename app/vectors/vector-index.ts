@@ -90,8 +90,9 @@ export class VectorIndex {
         const { replayed, removed } = vi.catchUp();
         vi.openReport = { action: 'loaded', reason: null, replayed, removed };
       } else {
+        const existed = fs.existsSync(vi.file);
         const n = vi.rebuild();
-        vi.openReport = { action: n > 0 || fs.existsSync(vi.file) ? 'rebuilt' : 'created', reason: why, replayed: n, removed: 0 };
+        vi.openReport = { action: existed ? 'rebuilt' : 'created', reason: why, replayed: n, removed: 0 };
       }
       if (vi.needsCompaction()) vi.rebuild();
       return ok(vi);
