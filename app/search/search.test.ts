@@ -66,7 +66,7 @@ describe('search', () => {
     const r = await search(ports, req({ terms: [text('circle')], limit: 7 }), tuning);
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.path).toBe('hnsw');
-    expect(index.calls).toEqual([{ k: 7, filtered: true }]);
+    expect(index.calls).toEqual([{ k: 7, filtered: false }]);
     expect(r.value.results.map((h) => h.id)).toEqual(expectedOrder(library(), [0, 1, 0]).slice(0, 7));
   });
 

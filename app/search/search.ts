@@ -136,7 +136,9 @@ export function rankByVector(ports: SearchPorts, q: Float32Array, opts: RankOpti
     const allowed = candidates ? new Set(candidates) : null;
     const accept = (id: number) => !exclude.has(id) && (allowed === null || allowed.has(id));
     const k = Math.min(ports.index.size, filtered ? keep * tuning.overFetch : keep + exclude.size);
-    best = ports.index.knn(q, k, accept).filter((h) => accept(h.id)).sort(byRelevance).slice(0, keep);
+    // No callback on plain queries: hnswlib calls it for every visited node.
+    const needsFilter = allowed !== null || exclude.size > 0;
+    best = ports.index.knn(q, k, needsFilter ? accept : undefined).filter((h) => accept(h.id)).sort(byRelevance).slice(0, keep);
     // The graph can miss some matches under a tight filter; exact scoring is then the honest answer.
     if (best.length < keep && candidates) {
       path = 'exact';
