@@ -25,6 +25,8 @@ export interface DemoLibraryOptions {
 export interface DemoPhoto {
   /** Path relative to the library folder, with '/' separators. */
   file: string;
+  /** Scene number: `sampleScene(seed, index, split)` gives the photo's full scene back (to re-render it). */
+  index: number;
   caption: string;
   scene: ReturnType<typeof sceneAttributes>;
   format: PhotoFormat;
@@ -49,7 +51,7 @@ const START = Date.UTC(2018, 0, 1);
 const END = Date.UTC(2024, 11, 31);
 
 /** Where photo `index` goes and how it is stored; deterministic from (seed, index). */
-export function planDemoPhoto(seed: number, index: number, count: number, size?: { width: number; height: number }): Omit<DemoPhoto, 'caption' | 'scene'> & { quality: number } {
+export function planDemoPhoto(seed: number, index: number, count: number, size?: { width: number; height: number }): Omit<DemoPhoto, 'caption' | 'scene' | 'index'> & { quality: number } {
   const rng = rngFor(seed, index, STREAM.photo);
   // Dates rise with the index (a library grows over time), with jitter.
   const t = START + ((index + rng.next()) / Math.max(1, count)) * (END - START);
@@ -107,8 +109,8 @@ export async function writeDemoLibrary(dir: string, options: DemoLibraryOptions)
       const [date, time] = plan.taken.split(' ') as [string, string];
       const mtime = new Date(`${date.replace(/:/g, '-')}T${time}Z`);
       await utimes(path, mtime, mtime);
-      const { quality: _quality, ...rest } = plan;
-      photos[i] = { ...rest, caption: captionScene(scene, 1)[0] as string, scene: sceneAttributes(scene) };
+      const { quality: _quality, file, ...rest } = plan;
+      photos[i] = { file, index: i, ...rest, caption: captionScene(scene, 1)[0] as string, scene: sceneAttributes(scene) };
       options.onProgress?.(++done, count);
     });
     if (failure) return failure;
