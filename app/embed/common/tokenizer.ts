@@ -8,14 +8,13 @@ import type { TokenizerSpec } from './model-format.js';
 import { cleanClipText } from './clip-text-cleaning.js';
 
 export const START_OF_TEXT = '<|startoftext|>';
+export const END_OF_TEXT = '<|endoftext|>';
 /** OpenAI's split pattern (simple_tokenizer.py), used when tokenizer.json names none. */
 export const CLIP_SPLIT_PATTERN = "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+";
-export const END_OF_TEXT = '<|endoftext|>';
 
 interface AddedTokenJson {
-  id: number;
-  content: string;
-  special?: boolean;
+  id?: unknown;
+  content?: unknown;
 }
 
 // The parts of the library's Tokenizer this module drives directly (public fields, typed loosely upstream).
@@ -35,6 +34,7 @@ export class ClipTokenizer {
   readonly endId: number | null;
   private readonly cleaning: TokenizerSpec['cleaning'];
   private readonly truncation: TokenizerSpec['truncation'];
+  /** The two special tokens OpenAI's tokenizer knows, by text. */
   private readonly specials: Map<string, number>;
 
   private constructor(
@@ -73,15 +73,13 @@ export class ClipTokenizer {
     if (!model || typeof model.encode !== 'function' || !(model.tokens_to_ids instanceof Map)) {
       return err(appError('unsupported', 'tokenizer.json has a tokenizer model this app cannot drive'));
     }
-    // Special tokens by their text, so that a model with its own small vocabulary works too.
+    // Start/end ids by their text (added tokens first, then the vocabulary), never CLIP's numbers:
+    // the demo model has its own small vocabulary.
+    const added = Array.isArray(obj.added_tokens) ? (obj.added_tokens as AddedTokenJson[]) : [];
     const specials = new Map<string, number>();
-    if (Array.isArray(obj.added_tokens)) {
-      for (const t of obj.added_tokens as AddedTokenJson[]) {
-        if (t && typeof t.content === 'string' && Number.isInteger(t.id)) specials.set(t.content, t.id);
-      }
-    }
     for (const s of [START_OF_TEXT, END_OF_TEXT]) {
-      const id = specials.get(s) ?? model.tokens_to_ids.get(s);
+      const fromAdded = added.find((t) => t?.content === s && Number.isInteger(t.id))?.id as number | undefined;
+      const id = fromAdded ?? model.tokens_to_ids.get(s);
       if (id !== undefined) specials.set(s, id);
     }
     const cleaning = spec.cleaning ?? 'clip';
