@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# `npm run model:train`: rebuilds the demo model from nothing and prints the time of each step:
+#   world vocabulary → tokenizer.json → training data → train → export to models/demo → eval.
+# Knobs (environment): DATA_COUNT, STEPS, BATCH, THREADS, TRAIN_SEED, EVAL_SEED, OUT (default models/demo),
+# WORK (default build/model-train). Same knobs + same thread count → the same model.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+PY=/usr/bin/python3
+WORK=${WORK:-build/model-train}
+OUT=${OUT:-models/demo}
+DATA_COUNT=${DATA_COUNT:-30000}
+DATA_SEED=${DATA_SEED:-1}
+STEPS=${STEPS:-1400}
+BATCH=${BATCH:-128}
+THREADS=${THREADS:-2}
+TRAIN_SEED=${TRAIN_SEED:-0}
+EVAL_SEED=${EVAL_SEED:-424242}
+CONFIG=${CONFIG:-'{"widths":[24,48,96],"text_layers":2}'}
+# Waiting threads sleep instead of spinning: on a shared machine spinning OpenMP threads starve each other.
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
+
+mkdir -p "$WORK" "$OUT"
+T0=$SECONDS
+step() {
+  local name=$1; shift
+  local t=$SECONDS
+  echo "== $name"
+  "$@"
+  echo "== $name: $((SECONDS - t)) s"
+}
+
+step "world vocabulary" node bin/shoebox.js debug world-vocab --out "$WORK/world-vocab.json"
+step "tokenizer" "$PY" models/training/build_tokenizer.py "$WORK/world-vocab.json" "$OUT/tokenizer.json"
+step "training data ($DATA_COUNT scenes)" node bin/shoebox.js debug training-data --out "$WORK/data" --count "$DATA_COUNT" \
+  --seed "$DATA_SEED" --tokenizer "$OUT/tokenizer.json" --split train --captions 6 --partial 0.4
+step "validation data" node bin/shoebox.js debug training-data --out "$WORK/val" --count 500 --seed $((DATA_SEED + 1)) \
+  --tokenizer "$OUT/tokenizer.json" --split all --captions 1
+step "train ($STEPS steps of $BATCH)" "$PY" models/training/train.py --data "$WORK/data" --val "$WORK/val" \
+  --tokenizer "$OUT/tokenizer.json" --out "$WORK/ckpt.pt" --steps "$STEPS" --batch "$BATCH" --threads "$THREADS" \
+  --seed "$TRAIN_SEED" --log-every 50 --config "$CONFIG"
+step "export" "$PY" models/training/export.py --ckpt "$WORK/ckpt.pt" --tokenizer "$OUT/tokenizer.json" \
+  --vocab "$WORK/world-vocab.json" --out "$OUT" --data "$WORK/val"
+echo "== model rebuilt in $((SECONDS - T0)) s (without eval)"
+step "eval (seed $EVAL_SEED)" node bin/run-ts.js models/eval/evaluate.ts --seed "$EVAL_SEED" --count 1000 --model "$OUT" --threads "$THREADS"
+echo "== total: $((SECONDS - T0)) s"
