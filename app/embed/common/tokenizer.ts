@@ -99,7 +99,7 @@ export class ClipTokenizer {
 
   /** The ids of one text without padding or truncation, wrapped as the model expects. */
   encodeUnpadded(text: string): number[] {
-    if (this.cleaning === 'none') return this.tok.encode(text).ids;
+    if (this.cleaning === 'none') return this.tok.encode(text).ids.slice();
     return [this.startId!, ...this.encodeCleaned(cleanClipText(text)), this.endId!];
   }
 
