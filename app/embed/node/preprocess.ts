@@ -3,7 +3,6 @@
 // pixel work. The steps and why each one is needed are in ./preprocess/resize.ts.
 import type { PreprocessSpec } from '../common/model-format.js';
 import { appError, err, ok, type Result } from '../../shared/result.js';
-import { hwcToChw } from './preprocess/colour.js';
 import { DEFAULT_MAX_PIXELS, decodeError, probe, readInput, type ImageInfo } from './preprocess/decode.js';
 import { renderRgb, type AlphaPolicy } from './preprocess/resize.js';
 
@@ -46,8 +45,8 @@ export async function preprocessToRgb(input: string | Buffer, spec: PreprocessSp
   const probed = await probe(data, opts.maxPixels ?? DEFAULT_MAX_PIXELS, path);
   if (!probed.ok) return probed;
   try {
-    const hwc = await renderRgb(probed.value, spec, opts.alpha ?? DEFAULT_ALPHA_POLICY);
-    return ok({ rgb: hwcToChw(hwc, spec.size, spec.size), info: probed.value.info });
+    const rgb = await renderRgb(probed.value, spec, opts.alpha ?? DEFAULT_ALPHA_POLICY);
+    return ok({ rgb, info: probed.value.info });
   } catch (e) {
     return err(decodeError(e, data, path, probed.value.info.format));
   }

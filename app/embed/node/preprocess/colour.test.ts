@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cmykToRgb, hwcToChw } from './colour.js';
+import { cmykToRgb } from './colour.js';
 
 describe('cmykToRgb', () => {
   it("follows Pillow's formula R = (255-K) - round(C(255-K)/255)", () => {
@@ -8,12 +8,5 @@ describe('cmykToRgb', () => {
     const nk = 255 - 30;
     const px = (c: number): number => nk - Math.round((c * nk) / 255);
     expect(rgb).toEqual([255, 255, 255, 0, 0, 0, 0, 0, 0, px(100), px(50), px(200)]);
-  });
-});
-
-describe('hwcToChw', () => {
-  it('splits interleaved pixels into planes', () => {
-    const hwc = Uint8Array.from([1, 2, 3, 4, 5, 6]);
-    expect([...hwcToChw(hwc, 2, 1)]).toEqual([1, 4, 2, 5, 3, 6]);
   });
 });

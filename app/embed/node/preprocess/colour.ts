@@ -21,15 +21,3 @@ function muldiv255(a: number, b: number): number {
   const t = a * b + 128;
   return ((t >> 8) + t) >> 8;
 }
-
-/** Interleaved HWC RGB → planar CHW, the layout the image encoders take. */
-export function hwcToChw(hwc: Uint8Array, width: number, height: number): Uint8Array {
-  const plane = width * height;
-  const out = new Uint8Array(plane * 3);
-  for (let p = 0, i = 0; p < plane; p++, i += 3) {
-    out[p] = hwc[i]!;
-    out[plane + p] = hwc[i + 1]!;
-    out[2 * plane + p] = hwc[i + 2]!;
-  }
-  return out;
-}

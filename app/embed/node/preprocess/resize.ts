@@ -4,13 +4,15 @@
 //  - `kernel: 'cubic'` (Catmull-Rom, as Pillow's BICUBIC) and no JPEG shrink-on-load, whose
 //    DCT-domain downscale is a different filter;
 //  - upscaling through a pixel-centre-aligned `affine`, because libvips' own upscale is shifted
-//    by half an output pixel relative to Pillow.
+//    by half an output pixel relative to Pillow;
+//  - everything in the stored orientation; orient.ts turns and crops the small result.
 import sharp from 'sharp';
 import type { OutputInfo, Sharp } from 'sharp';
 import type { PreprocessSpec } from '../../common/model-format.js';
 import { cmykToRgb } from './colour.js';
 import { sourceOptions, type ProbedImage } from './decode.js';
-import { planGeometry, type GeometryPlan } from './geometry.js';
+import { planGeometry } from './geometry.js';
+import { orientCropChw, type Raw3 } from './orient.js';
 
 /**
  * What to do with transparency.
@@ -23,48 +25,47 @@ import { planGeometry, type GeometryPlan } from './geometry.js';
  */
 export type AlphaPolicy = 'white' | 'ignore';
 
-interface RawRgb {
-  data: Buffer;
-  width: number;
-  height: number;
-}
+type RawRgb = Raw3 & { readonly data: Buffer };
 
 const KERNEL = { bicubic: 'cubic', bilinear: 'linear', nearest: 'nearest' } as const;
 const INTERPOLATOR = { bicubic: 'bicubic', bilinear: 'bilinear', nearest: 'nearest' } as const;
 /** Edge pixels copied around an image before the affine upscale, so the bicubic taps never read the black background. */
 const PAD = 3;
 
-/** Returns interleaved RGB (HWC), spec.size × spec.size. */
-export async function renderRgb(img: ProbedImage, spec: PreprocessSpec, alpha: AlphaPolicy): Promise<Buffer> {
-  const { displayWidth: w, displayHeight: h } = img.info;
-  const plan = planGeometry(w, h, spec.size, spec.resize);
-  const upscales = plan.resizedWidth > w || plan.resizedHeight > h;
-  const cmyk = img.space === 'cmyk';
-  if (!upscales && !cmyk && !img.info.hasAlpha) return singlePass(img, spec, plan);
-  // Rare cases (CMYK, transparency, small images): decode to full-size RGB first, then resize raw.
-  const full = await decodeRgb(img, alpha);
-  const shrunk = await shrink(full, Math.min(plan.resizedWidth, w), Math.min(plan.resizedHeight, h), spec);
-  const resized = await enlarge(shrunk, plan.resizedWidth, plan.resizedHeight, spec);
-  return cropRaw(resized, plan);
+/** Returns spec.size × spec.size planar RGB (CHW), display-oriented. */
+export async function renderRgb(img: ProbedImage, spec: PreprocessSpec, alpha: AlphaPolicy): Promise<Uint8Array> {
+  const { displayWidth, displayHeight, width: w, height: h, orientation } = img.info;
+  const plan = planGeometry(displayWidth, displayHeight, spec.size, spec.resize);
+  // The resize target in stored orientation (axes swapped for orientations 5–8).
+  const swapped = orientation !== null && orientation >= 5;
+  const tw = swapped ? plan.resizedHeight : plan.resizedWidth;
+  const th = swapped ? plan.resizedWidth : plan.resizedHeight;
+  let resized: RawRgb;
+  if (tw <= w && th <= h && img.space !== 'cmyk' && !img.info.hasAlpha) {
+    resized = await singlePass(img, spec, tw, th);
+  } else {
+    // Rare cases (CMYK, transparency, small images): decode to full-size RGB first, then resize raw.
+    const full = await decodeRgb(img, alpha);
+    resized = await enlarge(await shrink(full, Math.min(tw, w), Math.min(th, h), spec), tw, th, spec);
+  }
+  return orientCropChw(resized, orientation, plan);
 }
 
-/** The common case, one libvips pipeline from file bytes to the cropped square. */
-async function singlePass(img: ProbedImage, spec: PreprocessSpec, plan: GeometryPlan): Promise<Buffer> {
+/** The common case, one libvips pipeline from file bytes to the resized image. */
+async function singlePass(img: ProbedImage, spec: PreprocessSpec, width: number, height: number): Promise<RawRgb> {
   const { data, info } = await sharp(img.data, sourceOptions(img.limitInputPixels))
-    .autoOrient()
-    .resize(plan.resizedWidth, plan.resizedHeight, { fit: 'fill', kernel: KERNEL[spec.interpolation], fastShrinkOnLoad: false })
-    .extract({ left: plan.left, top: plan.top, width: plan.size, height: plan.size })
+    .resize(width, height, { fit: 'fill', kernel: KERNEL[spec.interpolation], fastShrinkOnLoad: false })
     .toColourspace('srgb')
     .removeAlpha()
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
-  expectRgb(info, plan.size, plan.size);
-  return data;
+  expectRgb(info, width, height);
+  return { data, width, height };
 }
 
-/** Full-size, oriented, 8-bit RGB with the alpha policy applied and CMYK converted the Pillow way. */
+/** Full-size 8-bit RGB in stored orientation, with the alpha policy applied and CMYK converted the Pillow way. */
 async function decodeRgb(img: ProbedImage, alpha: AlphaPolicy): Promise<RawRgb> {
-  const base = sharp(img.data, sourceOptions(img.limitInputPixels)).autoOrient();
+  const base = sharp(img.data, sourceOptions(img.limitInputPixels));
   if (img.space === 'cmyk') {
     // Raw CMYK (libvips un-inverts Adobe CMYK like Pillow's CMYK;I), then Pillow's formula.
     const { data, info } = await base.pipelineColourspace('cmyk').toColourspace('cmyk').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
@@ -103,18 +104,14 @@ async function enlarge(img: RawRgb, width: number, height: number, spec: Preproc
     .raw()
     .toBuffer({ resolveWithObject: true });
   if (info.channels !== 3 || info.width < width || info.height < height) throw new Error(`affine produced ${info.width}x${info.height}x${info.channels}, wanted ${width}x${height}`);
-  return { data: cropRaw({ data, width: info.width, height: info.height }, { left: 0, top: 0, width, height }), width, height };
+  return { data: topLeft({ data, width: info.width, height: info.height }, width, height), width, height };
 }
 
-function cropRaw(img: RawRgb, box: { left: number; top: number; width?: number; height?: number; size?: number }): Buffer {
-  const width = box.width ?? box.size!;
-  const height = box.height ?? box.size!;
-  if (box.left === 0 && box.top === 0 && width === img.width && height === img.height) return img.data;
+/** The top-left width×height of an interleaved RGB image. */
+function topLeft(img: RawRgb, width: number, height: number): Buffer {
+  if (width === img.width && height === img.height) return img.data;
   const out = Buffer.allocUnsafe(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    const from = ((box.top + y) * img.width + box.left) * 3;
-    img.data.copy(out, y * width * 3, from, from + width * 3);
-  }
+  for (let y = 0; y < height; y++) img.data.copy(out, y * width * 3, y * img.width * 3, (y * img.width + width) * 3);
   return out;
 }
 
