@@ -1,5 +1,7 @@
-// Character data of ftfy 6.3.1 (Apache-2.0, (c) Robyn Speer), generated from ftfy's own
-// tables so that nothing is retyped by hand. Class fragments use `-` only as a range marker.
+// Character data of ftfy 6.3.1 (Apache-2.0, (c) Robyn Speer), printed from ftfy's own tables so
+// that nothing is retyped by hand: badness.MOJIBAKE_CATEGORIES, chardata.UTF8_CLUES, and bytes
+// 0x80-0xFF decoded with each of chardata.CHARMAP_ENCODINGS (ftfy's sloppy codecs registered).
+// Class fragments use `-` only as a range marker.
 
 /** badness.py MOJIBAKE_CATEGORIES: regex character-class fragments. */
 export const MOJIBAKE = {
