@@ -85,6 +85,15 @@ export function checkDim(t: GraphTensor, axis: number, expected: number, what: s
   return null;
 }
 
+/**
+ * The batch size a graph was exported with when it is fixed (e.g. 1 in some Immich/Xenova exports),
+ * else null (a symbolic batch axis). Encoders then send exactly that many rows, padding the last batch.
+ */
+export function staticBatch(t: GraphTensor): number | null {
+  const d = t.shape[0];
+  return typeof d === 'number' && d > 0 ? d : null;
+}
+
 /** Scales each row to unit length in place (rows of zeros stay zero). */
 export function l2NormalizeRows(rows: Float32Array[]): Float32Array[] {
   for (const row of rows) {

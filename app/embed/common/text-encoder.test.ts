@@ -50,3 +50,39 @@ describe('bindTextGraph', () => {
     expect(o.ok ? null : o.error.code).toBe('model-invalid');
   });
 });
+
+describe('a graph exported with a fixed batch size', () => {
+  class FakeTensor {
+    constructor(readonly type: string, readonly data: Float32Array | Int32Array | BigInt64Array, readonly dims: readonly number[]) {}
+  }
+  it('gets exactly that many rows per run, the last batch padded, the padding rows dropped', async () => {
+    const { createTextEncoder } = await import('./text-encoder.js');
+    const seen: number[][] = [];
+    const session: OrtSessionLike = {
+      inputNames: ['input_ids'],
+      outputNames: ['text_embeds'],
+      inputMetadata: [{ name: 'input_ids', isTensor: true, type: 'int32', shape: [2, 6] }],
+      outputMetadata: [{ name: 'text_embeds', isTensor: true, type: 'float32', shape: [2, 4] }],
+      run: async (feeds) => {
+        const t = feeds.input_ids!;
+        seen.push([...t.dims]);
+        const ids = t.data as Int32Array;
+        // row r → [first id + 1, 0, 0, 0]: shows which input row each output came from
+        const out = new Float32Array(8);
+        for (let r = 0; r < 2; r++) out[r * 4] = ids[r * 6]! + 1;
+        return { text_embeds: new FakeTensor('float32', out, [2, 4]) };
+      },
+      release: async () => undefined,
+    };
+    // normalized: true, so the rows come back as the graph made them
+    const graphNormalised = { ...manifest, text: { ...manifest.text, normalized: true } };
+    const enc = createTextEncoder({ runtime: { Tensor: FakeTensor }, session, manifest: graphNormalised, tokenizer: { contextLength: 6, encodeBatch: () => new Int32Array(0) } });
+    if (!enc.ok) throw new Error(enc.error.message);
+    expect(enc.value.binding.fixedBatch).toBe(2);
+    const ids = Int32Array.from([4, 0, 0, 0, 0, 0, 7, 0, 0, 0, 0, 0, 9, 0, 0, 0, 0, 0]);
+    const r = await enc.value.encodeIds(ids, 3);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(seen).toEqual([[2, 6], [2, 6]]);
+    expect(r.value.map((v) => Array.from(v))).toEqual([[5, 0, 0, 0], [8, 0, 0, 0], [10, 0, 0, 0]]);
+  });
+});

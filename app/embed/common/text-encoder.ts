@@ -10,6 +10,7 @@ import {
   l2NormalizeRows,
   runOne,
   splitRows,
+  staticBatch,
   type GraphTensor,
   type OrtRuntimeLike,
   type OrtSessionLike,
@@ -34,6 +35,8 @@ export interface TextGraphBinding {
   readonly normalizedByGraph: boolean;
   readonly contextLength: number;
   readonly embeddingSize: number;
+  /** Rows per run when the graph's batch axis is fixed; null when it is dynamic. */
+  readonly fixedBatch: number | null;
 }
 
 export interface TextEncoder {
@@ -76,7 +79,7 @@ export function bindTextGraph(session: OrtSessionLike, manifest: ModelManifest):
   if (!output.ok) return output;
   const dimErr = checkDim(output.value, -1, manifest.embeddingSize, what, 'embedding size');
   if (dimErr) return err(dimErr);
-  return ok({ ids: ids.value, attentionMask, output: output.value, normalizedByGraph: spec.normalized, contextLength, embeddingSize: manifest.embeddingSize });
+  return ok({ ids: ids.value, attentionMask, output: output.value, normalizedByGraph: spec.normalized, contextLength, embeddingSize: manifest.embeddingSize, fixedBatch: staticBatch(ids.value) });
 }
 
 /**
@@ -128,12 +131,19 @@ export function createTextEncoder(opts: TextEncoderOptions): Result<TextEncoder>
   if (tokenizer.contextLength !== ctx) {
     return err(appError('model-invalid', `tokenizer context length ${tokenizer.contextLength} differs from model.json's ${ctx}`));
   }
-  const maxBatch = Math.max(1, opts.maxBatch ?? 64);
+  const maxBatch = binding.fixedBatch ?? Math.max(1, opts.maxBatch ?? 64);
   const padId = opts.manifest.tokenizer.padId;
   const endId = tokenizer.endId ?? null;
   const what = `text encoder (${opts.manifest.text.file})`;
 
-  async function runBatch(ids: Int32Array, n: number): Promise<Result<Float32Array[]>> {
+  async function runBatch(rows: Int32Array, m: number): Promise<Result<Float32Array[]>> {
+    // A graph with a fixed batch gets exactly that many rows: the last batch is padded, extra rows dropped.
+    const n = binding.fixedBatch ?? m;
+    let ids = rows;
+    if (n > m) {
+      ids = new Int32Array(n * ctx).fill(padId);
+      ids.set(rows);
+    }
     const feeds: Record<string, OrtTensorLike> = {
       [binding.ids.name]: new runtime.Tensor(binding.ids.type, idsTensorData(ids, binding.ids.type), [n, ctx]),
     };
@@ -143,9 +153,10 @@ export function createTextEncoder(opts: TextEncoderOptions): Result<TextEncoder>
     }
     const out = await runOne(session, feeds, binding.output.name, what);
     if (!out.ok) return out;
-    const rows = splitRows(out.value, n, binding.embeddingSize, what);
-    if (!rows.ok) return rows;
-    return ok(binding.normalizedByGraph ? rows.value : l2NormalizeRows(rows.value));
+    const split = splitRows(out.value, n, binding.embeddingSize, what);
+    if (!split.ok) return split;
+    const kept = split.value.slice(0, m);
+    return ok(binding.normalizedByGraph ? kept : l2NormalizeRows(kept));
   }
 
   async function encodeIds(ids: Int32Array, n: number): Promise<Result<Float32Array[]>> {

@@ -8,6 +8,7 @@ import {
   l2NormalizeRows,
   runOne,
   splitRows,
+  staticBatch,
   type GraphTensor,
   type OrtRuntimeLike,
   type OrtSessionLike,
@@ -19,6 +20,8 @@ export interface ImageGraphBinding {
   readonly normalizedByGraph: boolean;
   readonly size: number;
   readonly embeddingSize: number;
+  /** Images per run when the graph's batch axis is fixed; null when it is dynamic. */
+  readonly fixedBatch: number | null;
 }
 
 export interface ImageEncoder {
@@ -44,7 +47,7 @@ export function bindImageGraph(session: OrtSessionLike, manifest: ModelManifest)
   if (!output.ok) return output;
   const dimErr = checkDim(output.value, -1, manifest.embeddingSize, what, 'embedding size');
   if (dimErr) return err(dimErr);
-  return ok({ input: input.value, output: output.value, normalizedByGraph: manifest.image.normalized, size, embeddingSize: manifest.embeddingSize });
+  return ok({ input: input.value, output: output.value, normalizedByGraph: manifest.image.normalized, size, embeddingSize: manifest.embeddingSize, fixedBatch: staticBatch(input.value) });
 }
 
 export interface ImageEncoderOptions {
@@ -61,7 +64,7 @@ export function createImageEncoder(opts: ImageEncoderOptions): Result<ImageEncod
   const binding = bound.value;
   const { runtime, session } = opts;
   const per = 3 * binding.size * binding.size;
-  const maxBatch = Math.max(1, opts.maxBatch ?? 32);
+  const maxBatch = binding.fixedBatch ?? Math.max(1, opts.maxBatch ?? 32);
   const what = `image encoder (${opts.manifest.image.file})`;
 
   async function encode(pixels: Float32Array, n: number): Promise<Result<Float32Array[]>> {
@@ -71,12 +74,21 @@ export function createImageEncoder(opts: ImageEncoderOptions): Result<ImageEncod
     const all: Float32Array[] = [];
     for (let start = 0; start < n; start += maxBatch) {
       const m = Math.min(maxBatch, n - start);
-      const t = new runtime.Tensor('float32', pixels.subarray(start * per, (start + m) * per), [m, 3, binding.size, binding.size]);
+      // A graph with a fixed batch gets exactly that many images: the last batch is zero-padded, extra rows dropped.
+      const b = binding.fixedBatch ?? m;
+      let data = pixels.subarray(start * per, (start + m) * per);
+      if (b > m) {
+        const padded = new Float32Array(b * per);
+        padded.set(data);
+        data = padded;
+      }
+      const t = new runtime.Tensor('float32', data, [b, 3, binding.size, binding.size]);
       const out = await runOne(session, { [binding.input.name]: t }, binding.output.name, what);
       if (!out.ok) return out;
-      const rows = splitRows(out.value, m, binding.embeddingSize, what);
+      const rows = splitRows(out.value, b, binding.embeddingSize, what);
       if (!rows.ok) return rows;
-      all.push(...(binding.normalizedByGraph ? rows.value : l2NormalizeRows(rows.value)));
+      const kept = rows.value.slice(0, m);
+      all.push(...(binding.normalizedByGraph ? kept : l2NormalizeRows(kept)));
     }
     return ok(all);
   }
