@@ -77,7 +77,7 @@ describe(`SIGKILL during indexing (${TRIALS} trials)`, () => {
       fs.renameSync(mover, moved);
       all.delete(mover);
       all.add(moved);
-      const child = spawnCli(['index', photos, '--library', lib, '--model', TEST_MODEL, '--threads', '1']);
+      const child = spawnCli(['index', photos, '--library', lib, '--model', TEST_MODEL, '--threads', '1', '--batch-size', '4']);
       const done = collect(child);
       let timer: NodeJS.Timeout | undefined;
       if (t % 2 === 0) {

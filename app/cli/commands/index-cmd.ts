@@ -15,7 +15,8 @@ new ones. Prints a summary; files that cannot be indexed are listed with the rea
   --library DIR  library folder (default: $SHOEBOX_HOME or the per-user data folder)
   --model DIR    model folder (default: the bundled demo model)
   --json         print the summary as JSON
-  --threads N    decode and encoder threads`;
+  --threads N    decode and encoder threads
+  --batch-size N images per encoder batch (default 16)`;
 
 function bar(p: IndexProgress, width: number): string {
   const frac = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
@@ -39,14 +40,16 @@ export const command: Command = {
   summary: 'add folders to the library and index their photos (--watch to keep going)',
   usage,
   async run(args: string[], io: CliIO): Promise<number> {
-    const p = parseCli(args, io, { watch: { type: 'boolean', default: false } });
+    const p = parseCli(args, io, { watch: { type: 'boolean', default: false }, 'batch-size': { type: 'string' } });
     if (!p.ok) return fail(io, 'index', p.error);
     const { common, values, positionals } = p.value;
+    const batchSize = values['batch-size'] === undefined ? undefined : Number(values['batch-size']);
+    if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 256)) return fail(io, 'index', { code: 'bad-input', message: '--batch-size must be a whole number from 1 to 256' });
     if (positionals.length === 0) {
       io.stderr.write(`${usage}\n`);
       return 2;
     }
-    const opened = await openEngine(common);
+    const opened = await openEngine(common, batchSize ? { batchSize } : {});
     if (!opened.ok) return fail(io, 'index', opened.error, common.json);
     const engine = opened.value;
     const tty = !common.json && io.stderr.isTTY === true;
