@@ -4,6 +4,7 @@
 import type { PreprocessSpec } from '../common/model-format.js';
 import { appError, err, ok, type Result } from '../../shared/result.js';
 import { DEFAULT_MAX_PIXELS, decodeError, probe, readInput, type ImageInfo } from './preprocess/decode.js';
+import { MAX_ASPECT_RATIO, tooElongated } from './preprocess/geometry.js';
 import { renderRgb, type AlphaPolicy } from './preprocess/resize.js';
 
 export { DEFAULT_MAX_PIXELS, type ImageInfo, type AlphaPolicy };
@@ -44,6 +45,10 @@ export async function preprocessToRgb(input: string | Buffer, spec: PreprocessSp
   const { data, path } = read.value;
   const probed = await probe(data, opts.maxPixels ?? DEFAULT_MAX_PIXELS, path);
   if (!probed.ok) return probed;
+  const { displayWidth: w, displayHeight: h } = probed.value.info;
+  if (tooElongated(w, h, spec.resize)) {
+    return err(appError('unsupported', `image too elongated to crop: ${w}x${h} (aspect ratio over ${MAX_ASPECT_RATIO}:1)`, path ? { path } : {}));
+  }
   try {
     const rgb = await renderRgb(probed.value, spec, opts.alpha ?? DEFAULT_ALPHA_POLICY);
     return ok({ rgb, info: probed.value.info });

@@ -42,6 +42,16 @@ export function planGeometry(width: number, height: number, size: number, mode: 
   };
 }
 
+/**
+ * Beyond this, 'shortest' would build an enormous intermediate image (a 100000×1 strip of a few
+ * KB would become 22400000×224) to keep a 224-px square of it; such files are not photos.
+ */
+export const MAX_ASPECT_RATIO = 100;
+
+export function tooElongated(width: number, height: number, mode: ResizeMode): boolean {
+  return mode === 'shortest' && Math.max(width, height) > MAX_ASPECT_RATIO * Math.min(width, height);
+}
+
 /** Width and height as displayed, after EXIF orientation 5–8 swaps the axes. */
 export function displaySize(width: number, height: number, orientation: number | null): { width: number; height: number } {
   return orientation !== null && orientation >= 5 && orientation <= 8 ? { width: height, height: width } : { width, height };
