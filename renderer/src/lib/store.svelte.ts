@@ -42,6 +42,8 @@ export class AppStore {
   sort = $state<Sort>('relevance');
   showScores = $state(false);
   mode = $state<Mode>({ kind: 'browse' });
+  /** The mode the items on screen belong to (mode changes first, results follow). */
+  shown = $state<Mode>({ kind: 'browse' });
   items = $state.raw<(Item | undefined)[]>([]);
   total = $state(0);
   loading = $state(false);
@@ -251,6 +253,7 @@ export class AppStore {
       this.error = first.error;
       this.items = [];
       this.total = 0;
+      this.shown = mode;
       return;
     }
     this.error = null;
@@ -263,6 +266,7 @@ export class AppStore {
     if (mode.kind !== 'browse' && first.value.results.length < PAGE) items.length = first.value.results.length;
     this.items = items;
     this.total = items.length;
+    this.shown = mode;
     if (!opts.keepSelection) this.selected = items.length ? 0 : -1;
     else this.selected = Math.min(this.selected, items.length - 1);
     if (this.viewer !== null && this.viewer >= items.length) this.viewer = null;

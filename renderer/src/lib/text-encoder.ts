@@ -1,11 +1,10 @@
 // The text encoder in the page: onnxruntime-web (WASM, one thread) runs the active model's text
-// graph, with the same tokenizer and encoder code the engine uses, so typing never waits on the
-// engine. Loaded lazily on the first query; if it cannot load, queries go to the engine as text.
-import { ModelManifestSchema, type ModelManifest } from '../../../app/embed/common/model-format.js';
-import { ClipTokenizer } from '../../../app/embed/common/tokenizer.js';
-import { createTextEncoder, type TextEncoder } from '../../../app/embed/common/text-encoder.js';
-import type { ModelInfo } from '../../../app/api/contract.js';
-import type { ApiResult as Result } from '../../../app/api/contract.js';
+// graph through role rt's loader (same tokenizer and encoder code as the engine, files checked
+// against the manifest's SHA-256), so typing never waits on the engine. Loaded lazily; if it
+// cannot load, queries go to the engine as text and the settings panel says why.
+import type { ModelManifest } from '../../../app/embed/common/model-format.js';
+import { loadTextModel, type OrtWithSessionsLike } from '../../../app/embed/common/load-text-model.js';
+import type { ApiResult as Result, ModelInfo } from '../../../app/api/contract.js';
 
 export interface BrowserEncoder {
   readonly modelId: string;
@@ -15,34 +14,27 @@ export interface BrowserEncoder {
 
 type Urls = { modelFileUrl(modelId: string, file: string): string; ortBase: string };
 
-async function fetchOk(url: string): Promise<Response> {
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`${res.status} for ${url.split('?')[0]}`);
-  return res;
-}
-
 export async function loadBrowserEncoder(model: ModelInfo, urls: Urls): Promise<Result<BrowserEncoder>> {
   const fail = (message: string): Result<BrowserEncoder> => ({ ok: false, error: { code: 'runtime', message } });
   try {
-    const manifestUrl = model.manifestUrl ?? urls.modelFileUrl(model.id, 'model.json');
-    const parsed = ModelManifestSchema.safeParse(await (await fetchOk(manifestUrl)).json());
-    if (!parsed.success) return fail(`the model's model.json is not valid`);
-    const manifest = parsed.data;
-    const [tokJson, graph, ort] = await Promise.all([
-      fetchOk(model.tokenizerUrl ?? urls.modelFileUrl(model.id, manifest.tokenizer.file)).then((r) => r.json() as Promise<unknown>),
-      fetchOk(model.textEncoderUrl ?? urls.modelFileUrl(model.id, manifest.text.file)).then((r) => r.arrayBuffer()),
-      import('onnxruntime-web/wasm'),
-    ]);
-    const tokenizer = ClipTokenizer.fromJson(tokJson, manifest.tokenizer);
-    if (!tokenizer.ok) return tokenizer;
-    ort.env.wasm.wasmPaths = urls.ortBase;
+    const ort = await import('onnxruntime-web/wasm');
     ort.env.wasm.numThreads = 1; // threads need cross-origin isolation; one is plenty for a query
     ort.env.logLevel = 'error';
-    const session = await ort.InferenceSession.create(new Uint8Array(graph), { executionProviders: ['wasm'], graphOptimizationLevel: 'all' });
-    const encoder: Result<TextEncoder> = createTextEncoder({ runtime: ort, session, manifest, tokenizer: tokenizer.value });
-    if (!encoder.ok) return encoder;
-    return { ok: true, value: { modelId: manifest.id, manifest, encode: (texts) => encoder.value.encode(texts) } };
+    // The model folder's URL; a token (non-loopback web mode) rides on each file's query string.
+    const base = new URL(urls.modelFileUrl(model.id, 'model.json'), location.href);
+    const query = base.search;
+    base.search = '';
+    base.pathname = base.pathname.replace(/model\.json$/, '');
+    const loaded = await loadTextModel({
+      baseUrl: base.toString(),
+      runtime: ort as unknown as OrtWithSessionsLike,
+      executionProviders: ['wasm'],
+      fetch: (url) => fetch(`${url}${query}`),
+    });
+    if (!loaded.ok) return fail(`the in-window text encoder did not load: ${loaded.error.message}`);
+    const { manifest, text } = loaded.value;
+    return { ok: true, value: { modelId: manifest.id, manifest, encode: (texts) => text.encode(texts) } };
   } catch (e) {
-    return fail(`the in-page text encoder did not load: ${e instanceof Error ? e.message : String(e)}`);
+    return fail(`the in-window text encoder did not load: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
