@@ -3,7 +3,7 @@
 // "more like this", create and run a colour label set, browse a tag, switch theme. No console
 // errors anywhere; a screenshot of each step goes to test-results/e2e/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, copyFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
