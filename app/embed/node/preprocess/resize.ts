@@ -1,5 +1,5 @@
 // Decoded image → size×size RGB, with sharp doing the pixel work. The rules that make it agree
-// with Pillow + torchvision (see ../../../../../shared/reference/preprocess/README.md):
+// with Pillow + torchvision (../shared/reference/preprocess/README.md, from the repository root):
 //  - exact torchvision output size and crop window (geometry.ts), `fit: 'fill'`;
 //  - `kernel: 'cubic'` (Catmull-Rom, as Pillow's BICUBIC) and no JPEG shrink-on-load, whose
 //    DCT-domain downscale is a different filter;
