@@ -5,11 +5,8 @@ import type { ApiEvent, ApiResult, LibraryApi, MethodName } from '../../api/cont
 import { badInput, checkEvent, checkResult, describeIssues, methodNames } from './checked-call.js';
 import { methods } from '../../api/contract.js';
 
-export const IPC_PREFIX = 'shoebox:';
-export const IPC_EVENT_CHANNEL = 'shoebox:event';
-/** Shell-only requests that are not part of LibraryApi (they need a native dialog or the OS shell). */
-export const IPC_PICK_FOLDER = 'shoebox-shell:pick-folder';
-export const IPC_REVEAL = 'shoebox-shell:reveal';
+import { IPC_PREFIX } from './ipc-channels.js';
+export { IPC_EVENT_CHANNEL, IPC_PICK_FOLDER, IPC_PREFIX, IPC_REVEAL } from './ipc-channels.js';
 
 export const ipcChannel = (method: MethodName): string => `${IPC_PREFIX}${method}`;
 

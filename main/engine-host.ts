@@ -1,0 +1,44 @@
+// Entry point of the engine's utility process (utilityProcess.fork). Opens the library, then
+// answers API calls, thumbnail and model-file requests from main, and forwards engine events.
+import { createEngine } from '../app/engine/engine.js';
+import { callChecked } from '../app/api/transport/checked-call.js';
+import { createThumbnailer } from '../app/thumbnails/thumbnailer.js';
+import { thumbnailSourceFromApi } from '../app/thumbnails/api-source.js';
+import { readModelFile } from '../app/server/model-files.js';
+import { thumbnailCacheDir } from '../app/server/web-mode.js';
+import type { FromHost, ToHost } from './host-protocol.js';
+
+const port = (process as unknown as { parentPort: ElectronShim.ParentPort }).parentPort;
+const send = (m: FromHost) => port.postMessage(m);
+
+async function main(): Promise<void> {
+  const libraryDir = process.env.SHOEBOX_LIBRARY_DIR;
+  const modelDir = process.env.SHOEBOX_MODEL_DIR;
+  if (!libraryDir) return send({ type: 'ready', error: 'no library folder given' });
+  const opened = await createEngine({ libraryDir, ...(modelDir ? { modelDir } : {}) });
+  if (!opened.ok) return send({ type: 'ready', error: opened.error.message });
+  const engine = opened.value;
+  const thumbs = createThumbnailer({ cacheDir: thumbnailCacheDir(libraryDir), source: thumbnailSourceFromApi(engine) });
+  engine.subscribe((event) => send({ type: 'event', event }));
+  const st = await engine.status({});
+  if (st.ok && st.value.roots.length > 0) void engine.startWatching();
+  if (st.ok && st.value.photos.pending > 0) void engine.startIndexing({});
+
+  port.on('message', ({ data }) => {
+    const msg = data as ToHost;
+    if (msg.type === 'call') {
+      void callChecked(engine, msg.method, msg.input).then((result) => send({ type: 'result', id: msg.id, result }));
+    } else if (msg.type === 'thumb') {
+      void thumbs.get(msg.rawId).then((r) => send(r.ok
+        ? { type: 'bytes', id: msg.id, bytes: r.value.bytes, contentType: r.value.contentType, status: 200 }
+        : { type: 'bytes', id: msg.id, bytes: null, contentType: 'text/plain', status: r.error.code === 'bad-input' ? 400 : 404 }));
+    } else if (msg.type === 'model-file') {
+      const dir = async (id: string) => (engine.ctx.model.manifest.id === id ? engine.ctx.model.dir : null);
+      void readModelFile(dir, msg.model, msg.file).then((bytes) => send({ type: 'bytes', id: msg.id, bytes, contentType: 'application/octet-stream', status: bytes ? 200 : 404 }));
+    }
+  });
+  send({ type: 'ready', error: null });
+  process.on('SIGTERM', () => void engine.close().then(() => process.exit(0)));
+}
+
+void main();
