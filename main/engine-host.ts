@@ -22,7 +22,8 @@ async function main(): Promise<void> {
   engine.subscribe((event) => send({ type: 'event', event }));
   const st = await engine.status({});
   if (st.ok && st.value.roots.length > 0) void engine.startWatching();
-  if (st.ok && st.value.photos.pending > 0) void engine.startIndexing({});
+  // Resume unfinished work, and index a root that was added but never scanned (first run).
+  if (st.ok && st.value.roots.length > 0 && (st.value.photos.pending > 0 || st.value.photos.total === 0)) void engine.startIndexing({});
 
   port.on('message', ({ data }) => {
     const msg = data as ToHost;

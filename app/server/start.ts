@@ -2,7 +2,7 @@
 // demo library, start. Electron when `require('electron')` gives a binary that exists; web mode
 // otherwise (or with --web).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,33 @@ function electronBinary(): string | null {
 
 function run(args: string[]): boolean {
   return spawnSync(process.execPath, args, { cwd: repo, stdio: 'inherit' }).status === 0;
+}
+
+/**
+ * Native modules are built for Node's ABI by npm install; Electron has its own (better-sqlite3 is
+ * not ABI-stable across them). Rebuild once per Electron version with @electron/rebuild.
+ */
+function rebuildForElectron(): boolean {
+  const req = createRequire(import.meta.url);
+  let version: string;
+  try {
+    version = (req('electron/package.json') as { version: string }).version;
+  } catch {
+    return true;
+  }
+  const marker = join(repo, 'node_modules', '.shoebox-electron-abi');
+  if (existsSync(marker) && readFileSync(marker, 'utf8').trim() === version) return true;
+  let cli: string;
+  try {
+    cli = req.resolve('@electron/rebuild/lib/cli.js');
+  } catch {
+    say('Electron needs the native modules rebuilt for its ABI: run `npx @electron/rebuild -f -o better-sqlite3,hnswlib-node` once, then `npm start` again.');
+    return false;
+  }
+  say(`Rebuilding native modules for Electron ${version} (once)…`);
+  if (!run([cli, '-f', '-v', version, '-o', 'better-sqlite3,hnswlib-node'])) return false;
+  writeFileSync(marker, `${version}\n`);
+  return true;
 }
 
 function ensureRenderer(): boolean {
@@ -87,6 +114,7 @@ export async function start(argv: string[]): Promise<number> {
       await e.value.close(); // the engine process indexes it when the window opens
     }
     if (!run([join(repo, 'main', 'build.mjs')])) return 1;
+    if (!rebuildForElectron()) return 1;
     const child = spawn(electron, [repo], { stdio: 'inherit', env: { ...process.env, SHOEBOX_HOME: libraryDir } });
     return new Promise((resolve) => child.on('exit', (code) => resolve(code ?? 0)));
   }
