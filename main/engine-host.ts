@@ -6,6 +6,7 @@ import { createThumbnailer } from '../app/thumbnails/thumbnailer.js';
 import { thumbnailSourceFromApi } from '../app/thumbnails/api-source.js';
 import { readModelFile } from '../app/server/model-files.js';
 import { thumbnailCacheDir } from '../app/server/web-mode.js';
+import { activeModelDir } from '../app/models/installed.js';
 import type { FromHost, ToHost } from './host-protocol.js';
 
 const port = (process as unknown as { parentPort: ElectronShim.ParentPort }).parentPort;
@@ -13,8 +14,11 @@ const send = (m: FromHost) => port.postMessage(m);
 
 async function main(): Promise<void> {
   const libraryDir = process.env.SHOEBOX_LIBRARY_DIR;
-  const modelDir = process.env.SHOEBOX_MODEL_DIR;
   if (!libraryDir) return send({ type: 'ready', error: 'no library folder given' });
+  // This file is bundled, so the engine cannot find the bundled model relative to itself: main
+  // says where it is, and the user's active installed model still wins over it.
+  const bundled = process.env.SHOEBOX_BUNDLED_MODEL_DIR;
+  const modelDir = process.env.SHOEBOX_MODEL_DIR ?? (bundled ? (await activeModelDir(libraryDir, bundled)).dir : undefined);
   const opened = await createEngine({ libraryDir, ...(modelDir ? { modelDir } : {}) });
   if (!opened.ok) return send({ type: 'ready', error: opened.error.message });
   const engine = opened.value;

@@ -46,7 +46,12 @@ if (!app.requestSingleInstanceLock()) {
   const libraryDir = defaultLibraryDir(process.env, {});
   const child = utilityProcess.fork(join(here, 'engine-host.js'), [], {
     serviceName: 'Shoebox engine',
-    env: { ...process.env, SHOEBOX_LIBRARY_DIR: libraryDir, SHOEBOX_MODEL_DIR: process.env.SHOEBOX_MODEL ?? unpacked(join(root, 'models', 'demo')) },
+    env: {
+      ...process.env,
+      SHOEBOX_LIBRARY_DIR: libraryDir,
+      SHOEBOX_BUNDLED_MODEL_DIR: unpacked(join(root, 'models', 'demo')),
+      ...(process.env.SHOEBOX_MODEL ? { SHOEBOX_MODEL_DIR: process.env.SHOEBOX_MODEL } : {}),
+    },
   });
   const host = createHostClient(child as unknown as HostChannel);
 
