@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, truncate, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { appError, err, ok, toAppError, type AppError, type Result } from '../shared/result.js';
-import { hubFetch, offlineError, sleep, type HubOptions } from './hub.js';
+import { hubFetch, isOffline, offlineError, sleep, type HubOptions } from './hub.js';
 
 export interface FileDownloadOptions extends HubOptions {
   /** Bytes arrived (for progress); called with each chunk's length, negative when a partial is discarded. */
@@ -109,7 +109,7 @@ async function attemptOnce(url: string, dest: string, partial: string, expected:
   const fail = (e: unknown): Result<Downloaded> | Retryable => {
     if (opts.signal?.aborted) return err(appError('cancelled', 'download cancelled'));
     if (stalled) return new Retryable(appError('network', `the model hub stopped sending ${name} (no data for ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`})`, { hint: 'try again; the download resumes where it stopped' }));
-    return new Retryable(offlineError(url, e));
+    return isOffline(e) ? err(offlineError(url, e)) : new Retryable(offlineError(url, e));
   };
 
   let fh: FileHandle | null = null;

@@ -61,6 +61,12 @@ export function networkCode(e: unknown): string | undefined {
   return undefined;
 }
 
+/** DNS failure or a refused connection: retrying at once will not help, so the caller stops. */
+export function isOffline(e: unknown): boolean {
+  const code = networkCode(e);
+  return code !== undefined && code !== 'ECONNRESET' && code !== 'ETIMEDOUT' && OFFLINE_CODES.has(code);
+}
+
 export function offlineError(endpoint: string, e: unknown): AppError {
   const code = networkCode(e);
   const host = (() => {
@@ -102,6 +108,7 @@ export async function listRepo(repo: string, revision: string, opts: HubOptions 
       } catch (e) {
         if (opts.signal?.aborted) return err(appError('cancelled', 'download cancelled'));
         if (ctl.signal.aborted) return err(appError('network', `the model hub did not answer within ${Math.round((opts.timeoutMs ?? 30_000) / 1000)} s`, { hint: 'try again later' }));
+        if (isOffline(e)) return err(offlineError(endpoint, e));
         last = offlineError(endpoint, e);
         continue;
       }
