@@ -3,10 +3,13 @@
 // library's active model. `use` records the choice; the next engine open loads it and re-embeds
 // photos that have no vector for it yet (vectors are kept per model, so switching back is free).
 import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { CatalogEntry, DownloadProgress } from '../../api/contract.js';
 import { Catalog } from '../../library/catalog.js';
 import { catalogFile } from '../../library/paths.js';
+import { readManifest } from '../../embed/node/model-load.js';
 import { loadCatalog } from '../../models/catalog-file.js';
+import { converters, writeManifest } from '../../models/layouts/index.js';
 import { ModelManager } from '../../models/manager.js';
 import { table, writeJson } from '../format.js';
 import { fail, parseCli } from '../args.js';
@@ -16,6 +19,7 @@ const usage = `usage: shoebox models list [--json]
        shoebox models pull <id> [--variant quantized|fp16] [--use] [--json]
        shoebox models use <id>
        shoebox models remove <id>
+       shoebox models convert <folder> --layout immich|transformers.js --id ID [--name NAME]
   common: [--library DIR] [--catalog FILE] [--endpoint URL]
 
   list     the catalog: size, embedding size, installed, active, library coverage
@@ -24,6 +28,8 @@ const usage = `usage: shoebox models list [--json]
   use      make <id> the library's model (photos without a vector for it are re-embedded
            at the next index run; search uses it once it covers the library)
   remove   delete an installed model (not the active one)
+  convert  write model.json (with checksums) into a model folder in an upstream layout,
+           e.g. one downloaded by hand; then use it with --model <folder>
 
   --variant   transformers.js models: the quantized or fp16 ONNX files
   --catalog   another catalog file (default models/catalog.json, or SHOEBOX_MODEL_CATALOG)
@@ -56,7 +62,7 @@ export const command: Command = {
   summary: 'model catalog: list, pull (verified download from the hub), use, remove',
   usage,
   async run(args: string[], io: CliIO): Promise<number> {
-    const p = parseCli(args, io, { catalog: { type: 'string' }, endpoint: { type: 'string' }, variant: { type: 'string' }, use: { type: 'boolean', default: false } });
+    const p = parseCli(args, io, { catalog: { type: 'string' }, endpoint: { type: 'string' }, variant: { type: 'string' }, use: { type: 'boolean', default: false }, layout: { type: 'string' }, id: { type: 'string' }, name: { type: 'string' } });
     if (!p.ok) return fail(io, 'models', p.error);
     const { common, values, positionals } = p.value;
     const [sub, id] = positionals;
@@ -144,6 +150,24 @@ export const command: Command = {
         if (!r.ok) return fail(io, 'models remove', r.error, common.json);
         if (common.json) writeJson(io, { removed: r.value });
         else io.stdout.write(r.value ? `removed ${want}\n` : `${want} was not installed\n`);
+        return 0;
+      }
+      case 'convert': {
+        const dir = id ? path.resolve(io.cwd, id) : null;
+        const layout = values.layout as string | undefined;
+        const modelId = values.id as string | undefined;
+        if (!dir || !modelId || (layout !== 'immich' && layout !== 'transformers.js')) {
+          io.stderr.write('shoebox models convert: give <folder>, --layout immich|transformers.js and --id ID\n');
+          return 2;
+        }
+        const m = await converters[layout](dir, { id: modelId, name: (values.name as string | undefined) ?? modelId, source: {} });
+        if (!m.ok) return fail(io, 'models convert', m.error, common.json);
+        const w = await writeManifest(dir, m.value);
+        if (!w.ok) return fail(io, 'models convert', w.error, common.json);
+        const check = await readManifest(dir);
+        if (!check.ok) return fail(io, 'models convert', check.error, common.json);
+        if (common.json) writeJson(io, check.value);
+        else io.stdout.write(`wrote ${path.join(dir, 'model.json')} (${check.value.files.length} files, embedding ${check.value.embeddingSize}, image ${check.value.preprocess.size} px ${check.value.preprocess.resize})\n`);
         return 0;
       }
       default:
