@@ -5,7 +5,7 @@ import { callChecked } from '../app/api/transport/checked-call.js';
 import { createThumbnailer } from '../app/thumbnails/thumbnailer.js';
 import { thumbnailSourceFromApi } from '../app/thumbnails/api-source.js';
 import { readModelFile } from '../app/server/model-files.js';
-import { thumbnailCacheDir } from '../app/server/web-mode.js';
+import { PREVIEW_SIZE, previewCacheDir, thumbnailCacheDir } from '../app/server/web-mode.js';
 import { activeModelDir } from '../app/models/installed.js';
 import type { FromHost, ToHost } from './host-protocol.js';
 
@@ -22,7 +22,9 @@ async function main(): Promise<void> {
   const opened = await createEngine({ libraryDir, ...(modelDir ? { modelDir } : {}) });
   if (!opened.ok) return send({ type: 'ready', error: opened.error.message });
   const engine = opened.value;
-  const thumbs = createThumbnailer({ cacheDir: thumbnailCacheDir(libraryDir), source: thumbnailSourceFromApi(engine) });
+  const source = thumbnailSourceFromApi(engine);
+  const thumbs = createThumbnailer({ cacheDir: thumbnailCacheDir(libraryDir), source });
+  const previews = createThumbnailer({ cacheDir: previewCacheDir(libraryDir), source, size: PREVIEW_SIZE, concurrency: 1 });
   engine.subscribe((event) => send({ type: 'event', event }));
   const st = await engine.status({});
   if (st.ok && st.value.roots.length > 0) void engine.startWatching();
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
     if (msg.type === 'call') {
       void callChecked(engine, msg.method, msg.input).then((result) => send({ type: 'result', id: msg.id, result }));
     } else if (msg.type === 'thumb') {
-      void thumbs.get(msg.rawId).then((r) => send(r.ok
+      void (msg.preview ? previews : thumbs).get(msg.rawId).then((r) => send(r.ok
         ? { type: 'bytes', id: msg.id, bytes: r.value.bytes, contentType: r.value.contentType, status: 200 }
         : { type: 'bytes', id: msg.id, bytes: null, contentType: 'text/plain', status: r.error.code === 'bad-input' ? 400 : 404 }));
     } else if (msg.type === 'model-file') {

@@ -12,7 +12,7 @@ export interface HostChannel {
 export interface HostClient {
   readonly api: LibraryApi;
   ready: Promise<string | null>;
-  bytes(req: { type: 'thumb'; rawId: string } | { type: 'model-file'; model: string; file: string }): Promise<{ bytes: Uint8Array | null; contentType: string; status: number }>;
+  bytes(req: { type: 'thumb'; rawId: string; preview?: boolean } | { type: 'model-file'; model: string; file: string }): Promise<{ bytes: Uint8Array | null; contentType: string; status: number }>;
 }
 
 export function createHostClient(channel: HostChannel): HostClient {

@@ -4,7 +4,7 @@ import type { ApiEvent, ApiResult, MethodName } from '../app/api/contract.js';
 
 export type ToHost =
   | { type: 'call'; id: number; method: MethodName; input: unknown }
-  | { type: 'thumb'; id: number; rawId: string }
+  | { type: 'thumb'; id: number; rawId: string; preview?: boolean }
   | { type: 'model-file'; id: number; model: string; file: string };
 
 export type FromHost =

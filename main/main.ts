@@ -69,7 +69,7 @@ if (!app.requestSingleInstanceLock()) {
   protocol.handle(THUMB_SCHEME, async (req) => {
     const r = parseThumbUrl(req.url);
     if (!r) return new Response('bad request', { status: 400 });
-    const got = await host.bytes(r.kind === 'photo' ? { type: 'thumb', rawId: r.rawId } : { type: 'model-file', model: r.model, file: r.file });
+    const got = await host.bytes(r.kind !== 'model' ? { type: 'thumb', rawId: r.rawId, preview: r.kind === 'preview' } : { type: 'model-file', model: r.model, file: r.file });
     return got.bytes ? new Response(new Uint8Array(got.bytes), { headers: { 'content-type': got.contentType } }) : new Response('not found', { status: got.status });
   });
 

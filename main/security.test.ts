@@ -35,6 +35,7 @@ describe('window security settings', () => {
   });
   it('parses thumbnail URLs as opaque ids only', () => {
     expect(parseThumbUrl('shoebox-thumb://photo/42')).toEqual({ kind: 'photo', rawId: '42' });
+    expect(parseThumbUrl('shoebox-thumb://preview/42')).toEqual({ kind: 'preview', rawId: '42' });
     expect(parseThumbUrl('shoebox-thumb://model/shoebox-demo-v1/text.onnx')).toEqual({ kind: 'model', model: 'shoebox-demo-v1', file: 'text.onnx' });
     for (const u of ['shoebox-thumb://photo/..%2F1', 'shoebox-thumb://photo/%2e%2e', 'shoebox-thumb://photo/-1', 'shoebox-thumb://photo/1?x', 'shoebox-thumb://photo/1/2',
       'shoebox-thumb://photo/01', 'shoebox-thumb://model/x/..', 'shoebox-thumb://model/x/%2e%2e', 'shoebox-thumb://model/../x', 'shoebox-thumb://other/1', 'https://photo/1']) {

@@ -88,17 +88,17 @@ export function appAssetPath(distDir: string, url: string): string | null {
   return safeJoin(distDir, u.pathname === '/' ? '/index.html' : u.pathname);
 }
 
-export type ThumbRequest = { kind: 'photo'; rawId: string } | { kind: 'model'; model: string; file: string };
+export type ThumbRequest = { kind: 'photo' | 'preview'; rawId: string } | { kind: 'model'; model: string; file: string };
 
-/** `shoebox-thumb://photo/<id>` or `shoebox-thumb://model/<id>/<file>`; anything else is refused. */
+/** `shoebox-thumb://photo/<id>`, `shoebox-thumb://preview/<id>` or `shoebox-thumb://model/<id>/<file>`; anything else is refused. */
 export function parseThumbUrl(url: string): ThumbRequest | null {
   const u = parse(url);
   if (!u || u.protocol !== `${THUMB_SCHEME}:` || u.search || u.username || u.port) return null;
   // The raw path, before URL decoding: opaque ids only, encoded dots never become path parts.
   const raw = url.slice(`${THUMB_SCHEME}://`.length + u.host.length);
-  if (u.host === 'photo') {
+  if (u.host === 'photo' || u.host === 'preview') {
     const m = /^\/([^/]+)$/.exec(raw);
-    return m && parsePhotoId(m[1]!) !== null ? { kind: 'photo', rawId: m[1]! } : null;
+    return m && parsePhotoId(m[1]!) !== null ? { kind: u.host, rawId: m[1]! } : null;
   }
   if (u.host === 'model') {
     const m = /^\/([a-z0-9][a-z0-9._-]*)\/([A-Za-z0-9][A-Za-z0-9._-]*)$/.exec(raw);

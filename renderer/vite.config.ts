@@ -21,6 +21,6 @@ export default defineConfig({
   },
   server: {
     fs: { allow: [here('..')] },
-    proxy: Object.fromEntries(['/api', '/thumb', '/model', '/ort'].map((p) => [p, { target: api, changeOrigin: false }])),
+    proxy: Object.fromEntries(['/api', '/thumb', '/preview', '/model'].map((p) => [p, { target: api, changeOrigin: false }])),
   },
 });

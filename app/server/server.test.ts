@@ -7,7 +7,7 @@ const fake = createFakeLibrary(['/nowhere'], [{ id: 1, path: '/nowhere/a.png' },
 let server: RunningServer;
 
 beforeAll(async () => {
-  const r = await startServer({ api: fake, port: 0, staticDir: null, ortDir: null });
+  const r = await startServer({ api: fake, port: 0, staticDir: null });
   if (!r.ok) throw new Error(r.error.message);
   server = r.value;
 });
@@ -71,7 +71,7 @@ describe('web server', () => {
 
 describe('web server off loopback', () => {
   it('requires the printed token', async () => {
-    const r = await startServer({ api: fake, host: '0.0.0.0', port: 0, staticDir: null, ortDir: null });
+    const r = await startServer({ api: fake, host: '0.0.0.0', port: 0, staticDir: null });
     if (!r.ok) throw new Error(r.error.message);
     try {
       expect(r.value.token).toMatch(/^[A-Za-z0-9_-]{20,}$/);

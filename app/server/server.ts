@@ -1,11 +1,10 @@
 // Web mode: the engine behind HTTP on 127.0.0.1. `POST /api/<method>` (JSON in, ApiResult out,
 // validated both ways by the contract), `GET /api/events` (server-sent events), `GET /thumb/<id>`,
-// `GET /model/<id>/<file>` (text-encoder files for the renderer), `GET /ort/<file>` (the WASM
-// runtime), and the renderer build for everything else.
+// `GET /preview/<id>` (viewer size), `GET /model/<id>/<file>` (text-encoder files for the renderer), and the renderer build
+// (which carries onnxruntime-web's WASM file as an asset) for everything else.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { dirname, join } from 'node:path';
-import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { LibraryApi } from '../api/contract.js';
 import { callChecked, isMethodName } from '../api/transport/checked-call.js';
 import { appError, err, ok, type Result } from '../shared/result.js';
@@ -25,9 +24,9 @@ export interface ServerOptions {
   /** renderer/dist; when missing the page says how to build it. */
   staticDir?: string | null;
   thumbnails?: Thumbnailer | null;
+  /** Large renditions for the viewer (`/preview/<id>`), same rules as thumbnails. */
+  previews?: Thumbnailer | null;
   modelDir?: ModelDirResolver | null;
-  /** Where onnxruntime-web's .wasm files are; found in node_modules by default. */
-  ortDir?: string | null;
   /** Largest request body (an image dropped on the window travels as base64). */
   maxBodyBytes?: number;
 }
@@ -42,22 +41,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export function defaultOrtDir(): string | null {
-  try {
-    return dirname(createRequire(import.meta.url).resolve('onnxruntime-web/ort-wasm-simd-threaded.wasm'));
-  } catch {
-    return null;
-  }
-}
-
-const ORT_FILE = /^ort-wasm-simd-threaded(\.[a-z]+)?\.(wasm|mjs)$/;
 const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
 const MODEL_PATH = /^\/model\/([^/]+)\/([^/]+)$/;
 
 export async function startServer(opts: ServerOptions): Promise<Result<RunningServer>> {
   const host = opts.host ?? '127.0.0.1';
   const token = isLoopbackHost(host) ? null : (opts.token ?? randomBytes(18).toString('base64url'));
-  const ortDir = opts.ortDir === undefined ? defaultOrtDir() : opts.ortDir;
   const maxBody = opts.maxBodyBytes ?? 100 * 1024 * 1024;
   const sseClients = new Set<ServerResponse>();
   const cfg: GuardConfig = { host, port: 0, token };
@@ -119,10 +108,12 @@ export async function startServer(opts: ServerOptions): Promise<Result<RunningSe
 
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed');
 
-    if (path.startsWith('/thumb/')) {
-      if (!opts.thumbnails) return sendText(res, 404, 'thumbnails are not available');
+    const thumbRoute = path.startsWith('/thumb/') ? 'thumb' : path.startsWith('/preview/') ? 'preview' : null;
+    if (thumbRoute) {
+      const maker = thumbRoute === 'thumb' ? opts.thumbnails : opts.previews;
+      if (!maker) return sendText(res, 404, 'thumbnails are not available');
       // The raw (still percent-encoded) segment: encoded dots or slashes never become an id.
-      const thumb = await opts.thumbnails.get(rawPath.slice('/thumb/'.length));
+      const thumb = await maker.get(rawPath.slice(`/${thumbRoute}/`.length));
       if (!thumb.ok) return sendText(res, thumb.error.code === 'bad-input' ? 400 : 404, thumb.error.message);
       const etag = `"${thumb.value.key}"`;
       if (req.headers['if-none-match'] === etag) {
@@ -140,15 +131,6 @@ export async function startServer(opts: ServerOptions): Promise<Result<RunningSe
       if (!bytes) return sendText(res, 404, 'no such model file');
       res.writeHead(200, { 'content-type': model[2]!.endsWith('.json') ? 'application/json' : 'application/octet-stream', 'cache-control': 'private, max-age=3600' });
       res.end(req.method === 'HEAD' ? undefined : bytes);
-      return;
-    }
-
-    if (path.startsWith('/ort/')) {
-      const name = path.slice('/ort/'.length);
-      const file = ortDir && ORT_FILE.test(name) ? await readStatic(ortDir, name) : null;
-      if (!file) return sendText(res, 404, 'no such runtime file');
-      res.writeHead(200, { 'content-type': file.type, 'cache-control': 'private, max-age=86400' });
-      res.end(req.method === 'HEAD' ? undefined : file.bytes);
       return;
     }
 

@@ -29,10 +29,17 @@ export function thumbnailCacheDir(libraryDir: string): string {
   return join(libraryDir, 'thumbnails');
 }
 
+/** Viewer-size renditions: big enough for a window, far smaller than a camera original. */
+export const PREVIEW_SIZE = 1600;
+export function previewCacheDir(libraryDir: string): string {
+  return join(libraryDir, 'previews');
+}
+
 export async function startWebMode(opts: WebModeOptions): Promise<Result<RunningServer>> {
   const { engine } = opts;
   const source = thumbnailSourceFromApi(engine);
   const thumbnails = createThumbnailer({ cacheDir: thumbnailCacheDir(engine.ctx.libraryDir), source });
+  const previews = createThumbnailer({ cacheDir: previewCacheDir(engine.ctx.libraryDir), source, size: PREVIEW_SIZE, concurrency: 1 });
   const dist = opts.staticDir === undefined ? defaultRendererDist() : opts.staticDir;
   const started = await startServer({
     api: engine,
@@ -41,6 +48,7 @@ export async function startWebMode(opts: WebModeOptions): Promise<Result<Running
     token: opts.token,
     staticDir: dist && existsSync(join(dist, 'index.html')) ? dist : null,
     thumbnails,
+    previews,
     // The active model can change (useModel): look it up on each request.
     modelDir: async (id) => (engine.ctx.model.manifest.id === id ? engine.ctx.model.dir : null),
   });

@@ -3,7 +3,7 @@
 // "more like this", create and run a colour label set, browse a tag, switch theme. No console
 // errors anywhere; a screenshot of each step goes to test-results/e2e/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -108,7 +108,13 @@ describe.skipIf(!chromiumAvailable())('Shoebox in the browser', () => {
     await page.getByRole('heading', { name: 'Results for “two red circles”' }).waitFor();
     await page.locator('main[aria-busy="false"] .cell[data-photo-id]').first().waitFor();
     await page.getByLabel('Scores').check();
-    await shots(page, 'search-two-red-circles');
+    const shot = await shots(page, 'search-two-red-circles');
+    // The README's picture of the real UI: refreshed on demand, never by a plain test run.
+    if (process.env.SHOEBOX_UPDATE_SCREENSHOT === '1') await copyFile(shot, join(repoRoot, 'docs', 'screenshot.png'));
+    // The query was embedded in the page (onnxruntime-web), not sent to the engine as text.
+    await page.getByRole('button', { name: 'Settings' }).click();
+    await page.getByText('Text queries are embedded in this window (WebAssembly)').waitFor();
+    await page.getByRole('button', { name: 'Settings' }).click();
     const redCircleScenes = photos.filter((p) => has(p.scene, 'red', 'circle')).length;
     expect(redCircleScenes).toBeGreaterThanOrEqual(3);
     // Red circles are rare in the library (a few in 200): the best match and most of the top 3 must show one.
@@ -145,6 +151,22 @@ describe.skipIf(!chromiumAvailable())('Shoebox in the browser', () => {
     // Neighbours look like the photo: most share the colour or the shape of its main object.
     const alike = neighbours.filter((n) => has(n.scene, largest.colour, null) || has(n.scene, null, largest.shape)).length;
     expect(alike, JSON.stringify({ q: qScene.groups, n: neighbours.map((n) => n.scene.groups) })).toBeGreaterThanOrEqual(2);
+  });
+
+  it('searches by a photo dropped on the window', async () => {
+    const target = Number(await page.locator('.cell[data-photo-id]').nth(2).getAttribute('data-photo-id'));
+    await page.evaluate(async (id) => {
+      const blob = await (await fetch(`preview/${id}`)).blob();
+      const dt = new DataTransfer();
+      dt.items.add(new File([blob], 'dropped.webp', { type: 'image/webp' }));
+      window.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, cancelable: true }));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, cancelable: true }));
+    }, target);
+    await page.getByRole('heading', { name: 'Photos like dropped.webp (dropped)' }).waitFor();
+    await page.locator('main[aria-busy="false"] .cell[data-photo-id]').first().waitFor();
+    await shots(page, 'dropped-photo');
+    // The photo itself (re-encoded) is its own nearest neighbour.
+    expect(Number(await page.locator('.cell[data-photo-id]').first().getAttribute('data-photo-id'))).toBe(target);
   });
 
   it('creates a colour label set, runs it and browses a tag', async () => {

@@ -32,7 +32,7 @@ beforeAll(async () => {
     { id: 4, path: join(root, '..', 'secret', 'secret.png') }, // '..' inside the stored path
   ]);
   const thumbnails = createThumbnailer({ cacheDir: join(dir, 'cache'), source: thumbnailSourceFromApi(api) });
-  const r = await startServer({ api, port: 0, staticDir: null, ortDir: null, thumbnails });
+  const r = await startServer({ api, port: 0, staticDir: null, thumbnails });
   if (!r.ok) throw new Error(r.error.message);
   server = r.value;
 });

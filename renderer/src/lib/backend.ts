@@ -9,9 +9,9 @@ export interface Backend {
   readonly kind: 'electron' | 'web';
   readonly api: LibraryApi;
   thumbUrl(id: number): string;
+  /** The viewer's larger rendition. */
+  previewUrl(id: number): string;
   modelFileUrl(modelId: string, file: string): string;
-  /** Folder for onnxruntime-web's .wasm files. */
-  readonly ortBase: string;
   /** Native folder picker (Electron only). */
   pickFolder: (() => Promise<string | null>) | null;
   /** Opens the OS file manager at a photo (Electron only; the web page shows the path instead). */
@@ -46,8 +46,8 @@ export function createBackend(): Backend {
       kind: 'electron',
       api: createIpcApi(bridge),
       thumbUrl: (id) => `shoebox-thumb://photo/${id}`,
+      previewUrl: (id) => `shoebox-thumb://preview/${id}`,
       modelFileUrl: (m, f) => `shoebox-thumb://model/${encodeURIComponent(m)}/${encodeURIComponent(f)}`,
-      ortBase: new URL('./ort/', location.href).toString(),
       pickFolder: () => bridge.pickFolder(),
       reveal: async (id) => {
         const r = await bridge.reveal(id);
@@ -62,8 +62,8 @@ export function createBackend(): Backend {
     kind: 'web',
     api: createHttpApi({ baseUrl: base, token }),
     thumbUrl: (id) => withToken(`${base}/thumb/${id}`, token),
+    previewUrl: (id) => withToken(`${base}/preview/${id}`, token),
     modelFileUrl: (m, f) => withToken(`${base}/model/${encodeURIComponent(m)}/${encodeURIComponent(f)}`, token),
-    ortBase: `${base}/ort/`,
     pickFolder: null,
     reveal: null,
   };

@@ -12,7 +12,7 @@ export interface BrowserEncoder {
   encode(texts: string[]): Promise<Result<Float32Array[]>>;
 }
 
-type Urls = { modelFileUrl(modelId: string, file: string): string; ortBase: string };
+type Urls = { modelFileUrl(modelId: string, file: string): string };
 
 export async function loadBrowserEncoder(model: ModelInfo, urls: Urls): Promise<Result<BrowserEncoder>> {
   const fail = (message: string): Result<BrowserEncoder> => ({ ok: false, error: { code: 'runtime', message } });
