@@ -160,7 +160,12 @@ export async function pullModel(entry: CatalogModel, opts: PullOptions): Promise
     } catch (e) {
       if ((e as { code?: string }).code !== 'ENOENT') throw e;
     }
-    await rename(staging, target);
+    try {
+      await rename(staging, target);
+    } catch (e) {
+      if (replaced) await rename(trash, target).catch(() => undefined); // put the previous install back
+      throw e;
+    }
     if (replaced) await rm(trash, { recursive: true, force: true });
   } catch (e) {
     return failed(toAppError(e, 'io', target), false);
