@@ -41,6 +41,40 @@ class Normalise:
         return ((u8.float() - self.mean) * self.inv_std).contiguous(memory_format=torch.channels_last)
 
 
+def largest_keys(data_dir):
+    """Per image, (colour, position) of its largest group (world's largestGroup: the large one, else the only one)."""
+    keys = []
+    with open(os.path.join(data_dir, 'meta.jsonl')) as f:
+        for line in f:
+            groups = json.loads(line)['scene']['groups']
+            g = next((g for g in groups if g['size'] == 'large'), groups[0])
+            keys.append((g['colour'], g['position']))
+    return keys
+
+
+class HardBatches:
+    """Batches whose largest objects share colour and position, `per_key` images per (colour, position).
+
+    Contrastive learning takes the cheapest cue that tells a batch apart: with random batches colour,
+    position and background already do, and shape is never needed (zero-shot shape stays at chance).
+    In these batches the largest object differs in shape (and count) only, so captions that name the
+    shape ("a circle", "a large red star") can only be matched by seeing the shape: the batch is the
+    source of hard negatives.
+    """
+
+    def __init__(self, keys, per_key, rng):
+        self.rng = rng
+        self.per_key = per_key
+        groups = {}
+        for i, k in enumerate(keys):
+            groups.setdefault(k, []).append(i)
+        self.groups = [np.array(v) for _, v in sorted(groups.items()) if len(v) >= per_key]
+
+    def sample(self, batch):
+        picks = self.rng.choice(len(self.groups), size=batch // self.per_key, replace=False)
+        return np.concatenate([self.rng.choice(self.groups[g], size=self.per_key, replace=False) for g in picks])
+
+
 def trim(ids):
     """Cut a batch of token rows to its longest caption (exact, see TextEncoder)."""
     return ids[:, : int(ids.argmax(dim=1).max()) + 1]
@@ -80,6 +114,8 @@ def main():
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--log-every', type=int, default=50)
     ap.add_argument('--shift', type=int, default=2, help='max random translation in pixels (0 = none)')
+    ap.add_argument('--hard-frac', type=float, default=0.0, help='fraction of steps with hard-negative batches (see HardBatches)')
+    ap.add_argument('--hard-per-key', type=int, default=16, help='images per (colour, position) in a hard batch')
     ap.add_argument('--config', default='{}', help='JSON overrides of model.Config')
     args = ap.parse_args()
 
@@ -107,14 +143,18 @@ def main():
     print(f'train: {n} images x {k} captions, {args.steps} steps of {args.batch}, '
           f'{sum(p.numel() for p in model.parameters()) / 1e6:.2f}M params, {args.threads} threads', flush=True)
     order, pos = rng.permutation(n), 0
+    hard = HardBatches(largest_keys(args.data), args.hard_per_key, rng) if args.hard_frac > 0 else None
     t0 = time.perf_counter()
     t_log, seen = t0, 0
     model.train()
     for step in range(args.steps):
-        if pos + args.batch > n:
-            order, pos = rng.permutation(n), 0
-        idx = torch.from_numpy(order[pos:pos + args.batch])
-        pos += args.batch
+        if hard is not None and rng.random() < args.hard_frac:
+            idx = torch.from_numpy(hard.sample(args.batch))
+        else:
+            if pos + args.batch > n:
+                order, pos = rng.permutation(n), 0
+            idx = torch.from_numpy(order[pos:pos + args.batch])
+            pos += args.batch
         I = images[idx]
         if args.shift:
             # small translations keep the meaning ("left" stays left); no flips: left/right matter

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm run model:train`: rebuilds the demo model from nothing and prints the time of each step:
 #   world vocabulary → tokenizer.json → training data → train → export to models/demo → eval.
-# Knobs (environment): DATA_COUNT, STEPS, BATCH, THREADS, TRAIN_SEED, EVAL_SEED, OUT (default models/demo),
+# Knobs (environment): DATA_COUNT, STEPS, BATCH, THREADS, HARD_FRAC, TRAIN_SEED, EVAL_SEED, OUT (default models/demo),
 # WORK (default build/model-train). Same knobs + same thread count → the same model.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -11,9 +11,10 @@ WORK=${WORK:-build/model-train}
 OUT=${OUT:-models/demo}
 DATA_COUNT=${DATA_COUNT:-30000}
 DATA_SEED=${DATA_SEED:-1}
-STEPS=${STEPS:-1400}
+STEPS=${STEPS:-700}
 BATCH=${BATCH:-128}
 THREADS=${THREADS:-2}
+HARD_FRAC=${HARD_FRAC:-0.5}
 TRAIN_SEED=${TRAIN_SEED:-0}
 EVAL_SEED=${EVAL_SEED:-424242}
 CONFIG=${CONFIG:-'{"widths":[24,48,96],"text_layers":2}'}
@@ -38,7 +39,7 @@ step "validation data" node bin/shoebox.js debug training-data --out "$WORK/val"
   --tokenizer "$OUT/tokenizer.json" --split all --captions 1
 step "train ($STEPS steps of $BATCH)" "$PY" models/training/train.py --data "$WORK/data" --val "$WORK/val" \
   --tokenizer "$OUT/tokenizer.json" --out "$WORK/ckpt.pt" --steps "$STEPS" --batch "$BATCH" --threads "$THREADS" \
-  --seed "$TRAIN_SEED" --log-every 50 --config "$CONFIG"
+  --seed "$TRAIN_SEED" --log-every 50 --hard-frac "$HARD_FRAC" --config "$CONFIG"
 step "export" "$PY" models/training/export.py --ckpt "$WORK/ckpt.pt" --tokenizer "$OUT/tokenizer.json" \
   --vocab "$WORK/world-vocab.json" --out "$OUT" --data "$WORK/val"
 echo "== model rebuilt in $((SECONDS - T0)) s (without eval)"
