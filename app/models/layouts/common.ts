@@ -77,6 +77,28 @@ export function tokenId(tokenizer: Record<string, unknown>, token: string): numb
   return typeof id === 'number' ? id : undefined;
 }
 
+/** The largest token id a tokenizer.json can produce (vocabulary and added tokens). */
+export function maxTokenId(tokenizer: Record<string, unknown>): number {
+  let max = -1;
+  const vocab = obj(tokenizer.model).vocab;
+  if (Array.isArray(vocab)) max = vocab.length - 1;
+  else for (const id of Object.values(obj(vocab))) if (typeof id === 'number' && id > max) max = id;
+  for (const a of Array.isArray(tokenizer.added_tokens) ? tokenizer.added_tokens : []) {
+    const id = obj(a).id;
+    if (typeof id === 'number' && id > max) max = id;
+  }
+  return max;
+}
+
+/** A tokenizer whose ids overflow the text model's embedding table fails at the first search; say so at install. */
+export function checkVocab(tokenizer: Record<string, unknown>, vocabSize: number | undefined, file: string): Result<void> {
+  const max = maxTokenId(tokenizer);
+  if (vocabSize !== undefined && max >= vocabSize) {
+    return err(appError('model-invalid', `${file} has token ids up to ${max}, but the text model knows ${vocabSize} tokens`, { hint: 'the tokenizer does not belong to this model' }));
+  }
+  return ok(undefined);
+}
+
 /** CLIP-style tokenizers (OpenAI BPE) carry `<|startoftext|>`; they get CLIP cleaning and truncation. */
 export function isClipTokenizer(tokenizer: Record<string, unknown>): boolean {
   return tokenId(tokenizer, '<|startoftext|>') !== undefined && tokenId(tokenizer, '<|endoftext|>') !== undefined;

@@ -10,7 +10,7 @@ import type { PreprocessSpec } from '../../embed/common/model-format.js';
 import { appError, err, type Result } from '../../shared/result.js';
 import type { ModelManifest } from '../../embed/common/model-format.js';
 import {
-  DEFAULT_LOGIT_SCALE, DEFAULT_TEMPLATES, fileEntries, finishManifest, isClipTokenizer, listFiles, num, obj, padIdOf, readJson,
+  DEFAULT_LOGIT_SCALE, DEFAULT_TEMPLATES, checkVocab, fileEntries, finishManifest, isClipTokenizer, listFiles, num, obj, padIdOf, readJson,
   type ConvertOptions, type TensorsOf,
 } from './common.js';
 
@@ -44,6 +44,8 @@ export async function convertImmich(dir: string, opts: ConvertOptions): Promise<
   if (!embeddingSize) return err(appError('model-invalid', 'config.json has no embed_dim'));
   const textCfg = obj(config.value.text_cfg);
   const contextLength = num(textCfg.context_length) ?? 77; // Immich's default, as open_clip's
+  const vocabOk = checkVocab(tok.value, num(textCfg.vocab_size), 'textual/tokenizer.json');
+  if (!vocabOk.ok) return vocabOk;
   const clip = isClipTokenizer(tok.value);
   const padId = padIdOf(tok.value, tokCfg.value, null);
 

@@ -122,4 +122,13 @@ describe('converting a folder', () => {
     const n = await convertImmich(dir, { id: 'x', name: 'x', source: {} });
     expect(!n.ok && n.error.message).toBe('the download has no visual/preprocess_cfg.json');
   });
+
+  it('a tokenizer with more ids than the text model has embeddings is refused', async () => {
+    put('config.json', { embed_dim: 512, text_cfg: { context_length: 77, vocab_size: 49406 } });
+    put('visual/preprocess_cfg.json', { size: 224, mean: CLIP_MEAN, std: CLIP_STD });
+    put('textual/tokenizer.json', clipTokenizer);
+    put('textual/tokenizer_config.json', { pad_token: '<|endoftext|>' });
+    const m = await convertImmich(dir, { id: 'x', name: 'x', source: {} });
+    expect(!m.ok && m.error.message).toBe('textual/tokenizer.json has token ids up to 49407, but the text model knows 49406 tokens');
+  });
 });

@@ -8,7 +8,7 @@
 import type { ModelManifest, PreprocessSpec } from '../../embed/common/model-format.js';
 import { appError, err, ok, type Result } from '../../shared/result.js';
 import {
-  DEFAULT_LOGIT_SCALE, DEFAULT_TEMPLATES, fileEntries, finishManifest, isClipTokenizer, listFiles, num, obj, padIdOf, readJson,
+  DEFAULT_LOGIT_SCALE, DEFAULT_TEMPLATES, checkVocab, fileEntries, finishManifest, isClipTokenizer, listFiles, num, obj, padIdOf, readJson,
   type ConvertOptions, type TensorsOf,
 } from './common.js';
 
@@ -60,6 +60,8 @@ export async function convertTransformersJs(dir: string, opts: ConvertOptions): 
   if (!embeddingSize) return err(appError('model-invalid', 'config.json has no projection_dim'));
   const maxLen = num(tokCfg.value.model_max_length);
   const contextLength = num(textCfg.max_position_embeddings) ?? (maxLen && maxLen <= 1024 ? maxLen : undefined) ?? (modelType.startsWith('siglip') ? 64 : 77);
+  const vocabOk = checkVocab(tok.value, num(textCfg.vocab_size), 'tokenizer.json');
+  if (!vocabOk.ok) return vocabOk;
   const clip = isClipTokenizer(tok.value);
   const padId = padIdOf(tok.value, tokCfg.value, null);
 
