@@ -30,7 +30,10 @@ export function createFakeLibrary(roots: string[], photos: FakePhoto[]): Library
       const detail: PhotoDetail = { ...summary(p), size: 1, mtime: new Date(0).toISOString(), cameraMake: null, cameraModel: null, orientation: null, status: 'indexed', error: null, tags: [] };
       return detail;
     },
-    browse: () => ({ results: photos.map(summary), total: photos.length }),
+    browse: (input: { offset?: number; limit?: number }) => {
+      const offset = input.offset ?? 0;
+      return { results: photos.slice(offset, offset + (input.limit ?? 120)).map(summary), total: photos.length };
+    },
     search: () => ({ results: photos.map((p, i) => ({ ...summary(p), score: 1 - i / 100 })), total: photos.length, tookMs: 0, model: 'fake', path: 'exact' }),
   };
   for (const name of ['status', 'photo', 'browse', 'search'] as const) {
