@@ -19,6 +19,8 @@ export interface FileDownloadOptions extends HubOptions {
 export interface Expected {
   size: number | null;
   sha256: string | null;
+  /** Git blob id (sha1 of "blob <size>\0" + bytes) from the hub's listing: checks small, non-LFS files. */
+  gitSha1?: string | null;
 }
 
 export interface Downloaded {
@@ -43,8 +45,11 @@ async function sizeOf(path: string): Promise<number> {
   }
 }
 
-async function hashPrefix(path: string, hash: Hash): Promise<void> {
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+async function hashPrefix(path: string, hash: Hash, git: Hash | null): Promise<void> {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    hash.update(chunk as Buffer);
+    git?.update(chunk as Buffer);
+  }
 }
 
 /** The validator of the partial file's source, kept beside it so a resume can send If-Range. */
@@ -181,7 +186,8 @@ async function attemptOnce(url: string, dest: string, partial: string, expected:
     }
 
     const hash = createHash('sha256');
-    if (offset > 0) await hashPrefix(partial, hash);
+    const git = expected.gitSha1 && wantSize !== null ? createHash('sha1').update(`blob ${wantSize}\0`) : null;
+    if (offset > 0) await hashPrefix(partial, hash, git);
     try {
       fh = await open(partial, offset > 0 ? 'a' : 'w');
       if (offset === 0) await writeFile(metaPath(partial), JSON.stringify({ etag, url }));
@@ -200,6 +206,7 @@ async function attemptOnce(url: string, dest: string, partial: string, expected:
           return err(toAppError(e, 'io', partial));
         }
         hash.update(chunk);
+        git?.update(chunk);
         bytes += chunk.length;
         opts.onBytes?.(chunk.length);
       }
@@ -215,10 +222,12 @@ async function attemptOnce(url: string, dest: string, partial: string, expected:
       return err(appError('model-invalid', `${name} has ${bytes} bytes, the hub said ${wantSize}`, { hint: 'nothing was installed; try again' }));
     }
     const sha = hash.digest('hex');
-    if (wantSha && sha !== wantSha) {
+    const gitId = git?.digest('hex');
+    if ((wantSha && sha !== wantSha) || (!wantSha && gitId && gitId !== expected.gitSha1)) {
       await rm(partial, { force: true });
       await rm(metaPath(partial), { force: true });
-      return err(appError('model-invalid', `${name} failed its checksum (sha256 ${sha.slice(0, 12)}…, expected ${wantSha.slice(0, 12)}…)`, { hint: 'the download was damaged or the file changed; nothing was installed' }));
+      const what = wantSha ? `sha256 ${sha.slice(0, 12)}…, expected ${wantSha.slice(0, 12)}…` : `git blob ${gitId!.slice(0, 12)}…, expected ${expected.gitSha1!.slice(0, 12)}…`;
+      return err(appError('model-invalid', `${name} failed its checksum (${what})`, { hint: 'the download was damaged or the file changed; nothing was installed' }));
     }
     await rename(partial, dest);
     await rm(metaPath(partial), { force: true });

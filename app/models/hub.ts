@@ -85,7 +85,7 @@ export function offlineError(endpoint: string, e: unknown): AppError {
 export interface RepoListing {
   /** The commit the revision resolved to, when the hub says. */
   commit: string | null;
-  files: Map<string, { size: number | null; sha256: string | null }>;
+  files: Map<string, { size: number | null; sha256: string | null; gitSha1: string | null }>;
 }
 
 /** `GET /api/models/<repo>/revision/<rev>?blobs=true`: siblings with sizes and LFS SHA-256. */
@@ -119,13 +119,15 @@ export async function listRepo(repo: string, revision: string, opts: HubOptions 
       }
       if (!res.ok) return err(appError('network', `the model hub answered ${res.status} listing ${repo}`));
       const body = (await res.json()) as { sha?: unknown; siblings?: unknown };
-      const files = new Map<string, { size: number | null; sha256: string | null }>();
+      const files = new Map<string, { size: number | null; sha256: string | null; gitSha1: string | null }>();
       for (const s of Array.isArray(body.siblings) ? body.siblings : []) {
-        const o = s as { rfilename?: unknown; size?: unknown; lfs?: { sha256?: unknown; size?: unknown } };
+        const o = s as { rfilename?: unknown; size?: unknown; blobId?: unknown; lfs?: { sha256?: unknown; size?: unknown } };
         if (typeof o.rfilename !== 'string') continue;
         const lfsSha = typeof o.lfs?.sha256 === 'string' && /^[0-9a-f]{64}$/.test(o.lfs.sha256) ? o.lfs.sha256 : null;
         const size = typeof o.lfs?.size === 'number' ? o.lfs.size : typeof o.size === 'number' ? o.size : null;
-        files.set(o.rfilename, { size, sha256: lfsSha });
+        // For an LFS file blobId is the pointer's id, not the content's: only plain files use it.
+        const gitSha1 = !o.lfs && typeof o.blobId === 'string' && /^[0-9a-f]{40}$/.test(o.blobId) ? o.blobId : null;
+        files.set(o.rfilename, { size, sha256: lfsSha, gitSha1 });
       }
       return ok({ commit: typeof body.sha === 'string' ? body.sha : null, files });
     }

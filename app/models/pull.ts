@@ -75,14 +75,14 @@ export async function pullModel(entry: CatalogModel, opts: PullOptions): Promise
   // Pin every file to the commit the revision resolves to now, so a push mid-download cannot mix versions.
   const revision = listing.value.commit ?? entry.revision;
   const wanted = filesToFetch(entry, opts.variant);
-  const plan: { path: string; size: number | null; sha256: string | null }[] = [];
+  const plan: { path: string; size: number | null; sha256: string | null; gitSha1: string | null }[] = [];
   for (const f of wanted) {
     const listed = listing.value.files.get(f.path);
     if (!listed) return failed(appError('not-found', `the model hub repository ${entry.repo} has no ${f.path}`, { hint: 'the catalog entry may be out of date' }), false);
     if (f.bytes !== null && listed.size !== null && f.bytes !== listed.size) {
       return failed(appError('model-invalid', `${f.path} on the hub has ${listed.size} bytes, the catalog says ${f.bytes}`, { hint: 'the repository changed; nothing was installed' }), false);
     }
-    plan.push({ path: f.path, size: f.bytes ?? listed.size, sha256: f.sha256 ?? listed.sha256 });
+    plan.push({ path: f.path, size: f.bytes ?? listed.size, sha256: f.sha256 ?? listed.sha256, gitSha1: listed.gitSha1 });
   }
   totalBytes = plan.every((p) => p.size !== null) ? plan.reduce((s, p) => s + (p.size ?? 0), 0) : null;
 
@@ -118,7 +118,7 @@ export async function pullModel(entry: CatalogModel, opts: PullOptions): Promise
       // not downloaded yet
     }
     if (done) continue; // finished earlier and already verified before its rename
-    const r = await downloadFile(resolveUrl(endpoint, entry.repo, revision, p.path), dest, { size: p.size, sha256: p.sha256 }, {
+    const r = await downloadFile(resolveUrl(endpoint, entry.repo, revision, p.path), dest, { size: p.size, sha256: p.sha256, gitSha1: p.gitSha1 }, {
       ...opts,
       onBytes: (d) => {
         bytes += d;

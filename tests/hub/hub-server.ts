@@ -48,6 +48,8 @@ export interface HubServer {
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 const sha1 = (b: Buffer): string => createHash('sha1').update(b).digest('hex');
+/** Git's blob id, which the hub lists as blobId and sends as the ETag of non-LFS files. */
+const gitBlobId = (b: Buffer): string => createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
 const isLfs = (path: string, b: Buffer): boolean => /\.(onnx|onnx_data|bin|safetensors)$/.test(path) || b.length > 10 * 1024 * 1024;
 
 export async function startHub(): Promise<HubServer> {
@@ -73,7 +75,7 @@ export async function startHub(): Promise<HubServer> {
     if (parts[0] === 'api' && parts[1] === 'models' && parts[4] === 'revision') {
       const repo = repos.get(`${parts[2]}/${parts[3]}`);
       if (!repo || (parts[5] !== repo.revision && parts[5] !== repo.commit)) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Repository not found"}');
-      const siblings = [...repo.files].map(([p, b]) => ({ rfilename: p, size: b.length, blobId: sha1(b), ...(isLfs(p, b) ? { lfs: { sha256: sha256(b), size: b.length, pointerSize: 134 } } : {}) }));
+      const siblings = [...repo.files].map(([p, b]) => ({ rfilename: p, size: b.length, blobId: gitBlobId(b), ...(isLfs(p, b) ? { lfs: { sha256: sha256(b), size: b.length, pointerSize: 134 } } : {}) }));
       return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `${parts[2]}/${parts[3]}`, sha: repo.commit, siblings }));
     }
 
@@ -98,7 +100,7 @@ export async function startHub(): Promise<HubServer> {
           etag: `"${sum}"`,
         }).end();
       }
-      return void serveBytes(req, res, path, data, `"${sha1(data)}"`, { 'x-repo-commit': repo.commit });
+      return void serveBytes(req, res, path, data, `"${gitBlobId(data)}"`, { 'x-repo-commit': repo.commit });
     }
 
     if (parts[0] === 'cdn' && parts[1]) {

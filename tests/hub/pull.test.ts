@@ -191,6 +191,13 @@ describe('failures leave the library usable and say why', () => {
     await expectLibraryUsable(immichEntry.id);
   });
 
+  it('a small (non-LFS) file is checked against the git blob id the hub lists', async () => {
+    hub.fault({ path: 'textual/tokenizer.json', corrupt: true });
+    const r = await pullModel(immichEntry, base());
+    expect(!r.ok && r.error.message).toMatch(/^textual\/tokenizer\.json failed its checksum \(git blob [0-9a-f]{12}…, expected [0-9a-f]{12}…\)$/);
+    await expectLibraryUsable(immichEntry.id);
+  });
+
   it('a file that differs from the sha256 the catalog pins is refused before download', async () => {
     const pinned = fixtureCatalogEntry('transformers.js', tjs, { pinSha: new Map([['onnx/vision_model.onnx', 'ab'.repeat(32)]]) });
     const r = await pullModel(pinned, base());
