@@ -3,7 +3,7 @@
 // "more like this", create and run a colour label set, browse a tag, switch theme. No console
 // errors anywhere; a screenshot of each step goes to test-results/e2e/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -52,6 +52,8 @@ beforeAll(async () => {
   const demo = await writeDemoLibrary(demoDir, { count: COUNT, seed: 11, size: { width: 256, height: 256 }, concurrency: 2 });
   if (!demo.ok) throw new Error(demo.error.message);
   photos = demo.value.photos;
+  // One file that is not a photo: it must show up as skipped, with a reason.
+  await writeFile(join(demoDir, 'broken.jpg'), 'this is not a JPEG');
   for (const p of photos) sceneOf.set(p.file, p.scene);
   const e = await createEngine({ libraryDir: join(dir, 'library'), threads: 2 });
   if (!e.ok) throw new Error(e.error.message);
@@ -90,13 +92,18 @@ describe.skipIf(!chromiumAvailable())('Shoebox in the browser', () => {
     await page.waitForFunction(
       (n) => {
         const el = document.querySelector('.side [role="progressbar"]');
-        return !!el && el.getAttribute('aria-valuenow') === String(n) && el.getAttribute('aria-valuemax') === String(n);
+        const max = Number(el?.getAttribute('aria-valuemax'));
+        return !!el && max >= n && el.getAttribute('aria-valuenow') === String(max);
       },
       COUNT,
       { timeout: 240_000 },
     );
-    await page.getByText(`Indexed ${COUNT} of ${COUNT}`).waitFor();
-    await page.getByText(`${COUNT} of ${COUNT} indexed`).waitFor();
+    await page.getByText(/^Indexed \d+ of \d+/).waitFor();
+    await page.getByText(new RegExp(`^${COUNT} of ${COUNT + 1} indexed · 1 skipped`)).waitFor();
+    await page.getByRole('button', { name: 'Show 1 skipped files' }).click();
+    const skipped = page.getByRole('list', { name: 'Skipped files' });
+    await skipped.getByText('broken.jpg').waitFor();
+    expect((await skipped.innerText()).length).toBeGreaterThan('broken.jpg'.length + 10); // with a reason
     await shots(page, 'indexed');
     await page.keyboard.press('Escape');
     await page.locator('.cell[data-photo-id]').first().waitFor();
