@@ -3,7 +3,7 @@
 // partials left by an earlier attempt), convert the upstream layout to model.json, check it, and
 // only then rename the staging folder to `<library>/models/<id>/`. A failure never leaves a folder
 // the engine would load; partial files are kept for a resume only after network failures.
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DownloadProgress } from '../api/contract.js';
 import { verifyModelFiles } from '../embed/node/checksums.js';
@@ -73,7 +73,8 @@ export async function pullModel(entry: CatalogModel, opts: PullOptions): Promise
   const listing = await listRepo(entry.repo, entry.revision, opts);
   if (!listing.ok) return failed(listing.error, true);
   // Pin every file to the commit the revision resolves to now, so a push mid-download cannot mix versions.
-  const revision = listing.value.commit ?? entry.revision;
+  const commit = listing.value.commit;
+  const revision = commit ?? entry.revision;
   const wanted = filesToFetch(entry, opts.variant);
   const plan: { path: string; size: number | null; sha256: string | null; gitSha1: string | null }[] = [];
   for (const f of wanted) {
@@ -91,86 +92,139 @@ export async function pullModel(entry: CatalogModel, opts: PullOptions): Promise
   } catch (e) {
     return failed(toAppError(e, 'io', staging), false);
   }
-  // Files finished by an earlier attempt count as done; partials count as far as they got.
-  for (const p of plan) {
-    for (const suffix of ['', '.partial']) {
-      try {
-        const st = await stat(join(staging, p.path) + suffix);
-        bytes += st.size;
-      } catch {
-        // not there
+  const lock = await takeLock(`${staging}.lock`);
+  if (!lock.ok) {
+    state = 'failed';
+    emit(true, lock.error);
+    return lock; // another process's download: leave its staging alone
+  }
+  try {
+    return await pullLocked();
+  } finally {
+    await rm(`${staging}.lock`, { force: true }).catch(() => undefined);
+  }
+
+  async function pullLocked(): Promise<Result<PullResult>> {
+    // Files from an earlier attempt at another commit must not be mixed in: start over.
+    const marker = join(staging, '.revision');
+    const previous = await readFile(marker, 'utf8').catch(() => null);
+    if (previous !== null && previous !== revision) {
+      await rm(staging, { recursive: true, force: true });
+      await mkdir(staging, { recursive: true });
+    }
+    try {
+      await writeFile(marker, revision);
+    } catch (e) {
+      return failed(toAppError(e, 'io', staging), false);
+    }
+    // Files finished by an earlier attempt count as done; partials count as far as they got.
+    for (const p of plan) {
+      for (const suffix of ['', '.partial']) {
+        try {
+          const st = await stat(join(staging, p.path) + suffix);
+          bytes += st.size;
+        } catch {
+          // not there
+        }
       }
     }
-  }
-  startBytes = bytes;
-  const resumedBytes = bytes;
+    startBytes = bytes;
+    const resumedBytes = bytes;
 
-  const endpoint = hubEndpoint(opts);
-  const known = new Map<string, string>();
-  for (const p of plan) {
-    file = p.path;
+    const endpoint = hubEndpoint(opts);
+    const known = new Map<string, string>();
+    for (const p of plan) {
+      file = p.path;
+      emit(true);
+      const dest = join(staging, p.path);
+      let done = false;
+      try {
+        done = (await stat(dest)).isFile();
+      } catch {
+        // not downloaded yet
+      }
+      if (done) continue; // finished earlier and already verified before its rename
+      const r = await downloadFile(resolveUrl(endpoint, entry.repo, revision, p.path), dest, { size: p.size, sha256: p.sha256, gitSha1: p.gitSha1 }, {
+        ...opts,
+        onBytes: (d) => {
+          bytes += d;
+          emit(false);
+        },
+      });
+      if (!r.ok) return failed(r.error, r.error.code === 'network');
+      known.set(p.path, r.value.sha256);
+    }
+
+    file = null;
+    state = 'verifying';
     emit(true);
-    const dest = join(staging, p.path);
-    let done = false;
-    try {
-      done = (await stat(dest)).isFile();
-    } catch {
-      // not downloaded yet
-    }
-    if (done) continue; // finished earlier and already verified before its rename
-    const r = await downloadFile(resolveUrl(endpoint, entry.repo, revision, p.path), dest, { size: p.size, sha256: p.sha256, gitSha1: p.gitSha1 }, {
-      ...opts,
-      onBytes: (d) => {
-        bytes += d;
-        emit(false);
-      },
+    const manifest = await converters[entry.layout](staging, {
+      id: entry.id,
+      name: entry.name,
+      description: entry.description,
+      source: { repo: entry.repo, revision },
+      knownHashes: known,
+      variant: opts.variant,
+      hints: { embeddingSize: entry.embeddingSize, tensors: entry.tensors, logitScale: entry.logitScale, promptTemplates: entry.promptTemplates },
     });
-    if (!r.ok) return failed(r.error, r.error.code === 'network');
-    known.set(p.path, r.value.sha256);
-  }
+    if (!manifest.ok) return failed(manifest.error, false);
+    const written = await writeManifest(staging, manifest.value);
+    if (!written.ok) return failed(written.error, written.error.code !== 'io');
+    const check = await readManifest(staging);
+    if (!check.ok) return failed(check.error, false);
+    const verified = await verifyModelFiles(staging, check.value.files, { cachePath: null });
+    if (!verified.ok) return failed(verified.error, false);
 
-  file = null;
-  state = 'verifying';
-  emit(true);
-  const manifest = await converters[entry.layout](staging, {
-    id: entry.id,
-    name: entry.name,
-    description: entry.description,
-    source: { repo: entry.repo, revision },
-    knownHashes: known,
-    variant: opts.variant,
-    hints: { embeddingSize: entry.embeddingSize, tensors: entry.tensors, logitScale: entry.logitScale, promptTemplates: entry.promptTemplates },
-  });
-  if (!manifest.ok) return failed(manifest.error, false);
-  const written = await writeManifest(staging, manifest.value);
-  if (!written.ok) return failed(written.error, written.error.code !== 'io');
-  const check = await readManifest(staging);
-  if (!check.ok) return failed(check.error, false);
-  const verified = await verifyModelFiles(staging, check.value.files, { cachePath: null });
-  if (!verified.ok) return failed(verified.error, false);
-
-  state = 'installing';
-  emit(true);
-  try {
-    const trash = join(modelsDir(opts.libraryDir), '.staging', `.replaced-${entry.id}-${process.pid}`);
-    let replaced = false;
+    state = 'installing';
+    emit(true);
     try {
-      await rename(target, trash);
-      replaced = true;
+      const trash = join(modelsDir(opts.libraryDir), '.staging', `.replaced-${entry.id}-${process.pid}`);
+      let replaced = false;
+      try {
+        await rename(target, trash);
+        replaced = true;
+      } catch (e) {
+        if ((e as { code?: string }).code !== 'ENOENT') throw e;
+      }
+      try {
+        await rename(staging, target);
+      } catch (e) {
+        if (replaced) await rename(trash, target).catch(() => undefined); // put the previous install back
+        throw e;
+      }
+      if (replaced) await rm(trash, { recursive: true, force: true });
     } catch (e) {
-      if ((e as { code?: string }).code !== 'ENOENT') throw e;
+      return failed(toAppError(e, 'io', target), false);
     }
-    try {
-      await rename(staging, target);
-    } catch (e) {
-      if (replaced) await rename(trash, target).catch(() => undefined); // put the previous install back
-      throw e;
-    }
-    if (replaced) await rm(trash, { recursive: true, force: true });
-  } catch (e) {
-    return failed(toAppError(e, 'io', target), false);
+    state = 'done';
+    emit(true);
+    return ok({ id: entry.id, dir: target, manifest: check.value, bundled: false, bytes, resumedBytes, commit });
   }
-  state = 'done';
-  emit(true);
-  return ok({ id: entry.id, dir: target, manifest: check.value, bundled: false, bytes, resumedBytes, commit: listing.value.commit });
+}
+
+/** One download per model across processes: a lock file holding the owner's pid; a dead owner's lock is taken over. */
+async function takeLock(path: string): Promise<Result<void>> {
+  for (let i = 0; i < 2; i++) {
+    try {
+      const fh = await open(path, 'wx');
+      await fh.writeFile(String(process.pid));
+      await fh.close();
+      return ok(undefined);
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'EEXIST') return err(toAppError(e, 'io', path));
+      const pid = Number(await readFile(path, 'utf8').catch(() => ''));
+      let alive = false;
+      if (Number.isInteger(pid) && pid > 0) {
+        try {
+          process.kill(pid, 0);
+          alive = true;
+        } catch (k) {
+          alive = (k as { code?: string }).code === 'EPERM';
+        }
+      }
+      if (alive) return err(appError('busy', 'another Shoebox process is downloading this model', { hint: 'wait for it to finish, or cancel it there' }));
+      await rm(path, { force: true });
+    }
+  }
+  return err(appError('busy', 'another Shoebox process is downloading this model'));
 }

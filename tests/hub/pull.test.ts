@@ -179,6 +179,30 @@ describe('failures leave the library usable and say why', () => {
     expect(cdn[1]!.range === null || /^bytes=([1-9]\d*)-$/.test(cdn[1]!.range) && Number(cdn[1]!.range.slice(6, -1)) <= 300_000).toBe(true);
   });
 
+  it('leftovers of an earlier attempt at another commit are discarded, not mixed in', async () => {
+    const staging = stagingDir(lib, tjsEntry.id);
+    fs.mkdirSync(staging, { recursive: true });
+    fs.writeFileSync(path.join(staging, '.revision'), 'an-older-commit');
+    fs.writeFileSync(path.join(staging, 'config.json'), '{"model_type":"clip","projection_dim":999}');
+    const r = await pullModel(tjsEntry, base());
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.manifest.embeddingSize).toBe(128);
+    expect(fs.readFileSync(path.join(r.value.dir, 'config.json'))).toEqual(tjs.get('config.json'));
+  });
+
+  it('one download per model: a live owner\'s lock is respected, a dead one\'s taken over', async () => {
+    const lock = `${stagingDir(lib, tjsEntry.id)}.lock`;
+    fs.mkdirSync(path.dirname(lock), { recursive: true });
+    fs.writeFileSync(lock, String(process.pid));
+    const busy = await pullModel(tjsEntry, base());
+    expect(!busy.ok && busy.error).toMatchObject({ code: 'busy', message: 'another Shoebox process is downloading this model' });
+    expect(fs.existsSync(lock)).toBe(true);
+    fs.writeFileSync(lock, '2147483646'); // no such process
+    const r = await pullModel(tjsEntry, base());
+    expect(r.ok).toBe(true);
+    expect(fs.existsSync(lock)).toBe(false);
+  });
+
   it('a wrong checksum is refused and nothing is installed', async () => {
     hub.fault({ path: 'visual/model.onnx', corrupt: true });
     const r = await pullModel(immichEntry, base());
