@@ -7,13 +7,25 @@ import type { Catalog } from '../library/catalog.js';
 import type { Result } from '../shared/result.js';
 import type { VectorIndex } from '../vectors/vector-index.js';
 
+/** role rt's RuntimeInfo. */
+export interface EngineRuntime {
+  provider: string;
+  requestedProviders: string[];
+  fallbackReason: string | null;
+  intraOpThreads: number;
+}
+
 /** What the engine needs of a loaded model (a subset of LoadedModel). */
 export interface EngineModel {
   readonly dir: string;
   readonly manifest: ModelManifest;
   readonly image: { encode(pixels: Float32Array, n: number): Promise<Result<Float32Array[]>> };
   readonly text: { encode(texts: string[]): Promise<Result<Float32Array[]>> };
-  readonly runtime: { provider: string; requestedProviders: string[]; fallbackReason: string | null; intraOpThreads: number };
+  readonly runtime: EngineRuntime;
+  /** Lazily opened models (lazy-model.ts): false until the sessions exist. Absent = loaded. */
+  readonly loaded?: boolean;
+  /** Lazily opened models: loads now, so a broken model stops indexing before any photo is touched. */
+  ready?(): Promise<Result<void>>;
   close(): Promise<void>;
 }
 
@@ -31,6 +43,10 @@ export interface DecodedInfo {
 /** Decode + preprocess one file into the model's input tensor (role pre's preprocessImage, bound to the model's spec). */
 export type ImageDecoder = (file: string) => Promise<Result<{ tensor: Float32Array; info: DecodedInfo }>>;
 
+/**
+ * Model, modelId, vectors and decode change together when the engine switches models (useModel):
+ * read them from the context at each use rather than keeping them across awaits.
+ */
 export interface EngineContext {
   readonly libraryDir: string;
   readonly catalog: Catalog;

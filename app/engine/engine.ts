@@ -16,6 +16,7 @@ import {
   type MethodOutput,
   type MethodParsedInput,
 } from '../api/contract.js';
+import type { ModelManifest } from '../embed/common/model-format.js';
 import { bundledModelDir, loadModel } from '../embed/node/model-load.js';
 import { preprocessImage } from '../embed/node/preprocess.js';
 import { Indexer, type IndexRunSummary } from '../indexer/indexer.js';
@@ -26,11 +27,14 @@ import { scanPaths, scanRoots, type ScanFs, type ScanReport } from '../library/s
 import { watchRoots, type RootWatcher } from '../library/watcher.js';
 import { appError, err, ok, toAppError, type AppError, type Result } from '../shared/result.js';
 import { VectorIndex } from '../vectors/vector-index.js';
+import { activeModelDir } from '../models/installed.js';
+import type { ModelManager, ModelManagerOptions } from '../models/manager.js';
 import type { EngineContext, EngineModel, ImageDecoder } from './context.js';
+import { openLazyModel } from './lazy-model.js';
 
 export interface EngineOptions {
   libraryDir: string;
-  /** Model folder; default the bundled demo model. */
+  /** Model folder; default the library's active model (`shoebox models use`), else the bundled one. */
   modelDir?: string;
   /** ONNX Runtime threads (and the decode pool size); default min(4, cores). */
   threads?: number;
@@ -43,6 +47,27 @@ export interface EngineOptions {
   checkpointEveryMs?: number;
   /** Tests: file-system calls of the scanner. */
   scanFs?: ScanFs;
+  /**
+   * Open the model lazily: read model.json now, create the ONNX sessions on the first encode
+   * (CLI `status` and `index`, which often encode nothing). Default false: app hosts want the
+   * first search fast.
+   */
+  lazyModel?: boolean;
+  /** How a model folder is loaded (default loadModel with `threads`); tests wrap it to count encodes. */
+  loadModel?: (dir: string) => Promise<Result<EngineModel>>;
+  /** The model that ships with the app (default models/demo). */
+  bundledModelDir?: string;
+  /** Model manager settings (catalog, hub, env): tests point them at a local hub. */
+  models?: Pick<ModelManagerOptions, 'catalog' | 'env' | 'hub'>;
+}
+
+/** A switch to another model that re-indexes in the background (useModel on a model without full coverage). */
+export interface ModelSwitch {
+  /** The model being switched to. */
+  readonly id: string;
+  progress(): IndexProgress;
+  /** Resolves when the switch ends: 'swapped' (the new model is active) or 'cancelled'. */
+  readonly done: Promise<Result<'swapped' | 'cancelled'>>;
 }
 
 export interface IndexFoldersResult {
@@ -57,6 +82,10 @@ export interface Engine extends LibraryApi {
   indexFolders(folders: string[], opts?: { onScanProgress?: (found: number) => void }): Promise<Result<IndexFoldersResult>>;
   /** Starts watching the roots (chokidar); changes are scanned and indexed as they come. */
   startWatching(): Promise<Result<void>>;
+  /** The model switch in progress, if any. */
+  modelSwitch(): ModelSwitch | null;
+  /** Why the library's active model was not the one loaded (it is missing or invalid), else null. */
+  readonly modelNotice: string | null;
   close(): Promise<void>;
 }
 
@@ -111,19 +140,35 @@ export async function createEngine(opts: EngineOptions): Promise<Result<Engine>>
   return opened;
 }
 
+type MutableContext = { -readonly [K in keyof EngineContext]: EngineContext[K] };
+
+const modelInfo = (m: ModelManifest): MethodOutput<'useModel'> => ({ id: m.id, name: m.name, embeddingSize: m.embeddingSize, bundled: m.source.kind === 'bundled' });
+
 async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineOptions): Promise<Result<Engine>> {
   const envThreads = Number(process.env.SHOEBOX_THREADS);
   const threads = opts.threads ?? (Number.isInteger(envThreads) && envThreads > 0 ? envThreads : Math.max(1, Math.min(4, os.availableParallelism?.() ?? os.cpus().length)));
   // libvips runs its own threads per image; with `threads` images decoding at once, one vips thread
   // each keeps the total near the core count.
   sharp.concurrency(1);
+  // Indexing reads each file once: libvips' operation cache (up to 50 MB and 20 open files by
+  // default) would only hold memory and file handles (which keep deleted files alive on Windows).
+  sharp.cache(false);
+  const bundledDir = opts.bundledModelDir ?? bundledModelDir();
+  const loadDir = opts.loadModel ?? ((dir: string) => loadModel(dir, { threads }));
   const cat = Catalog.open(catalogFile(libraryDir));
   if (!cat.ok) return cat;
   const catalog = cat.value;
   let model: EngineModel;
+  let modelNotice: string | null = null;
   if (opts.model) model = opts.model;
   else {
-    const m = await loadModel(opts.modelDir ?? bundledModelDir(), { threads });
+    let dir = opts.modelDir;
+    if (dir === undefined) {
+      const active = await activeModelDir(libraryDir, bundledDir);
+      dir = active.dir;
+      modelNotice = active.fallbackReason;
+    }
+    const m = opts.lazyModel ? await openLazyModel(dir, { threads, load: opts.loadModel }) : await loadDir(dir);
     if (!m.ok) {
       catalog.close();
       return m;
@@ -139,15 +184,17 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
     return vi;
   }
   const listeners = new Set<(e: ApiEvent) => void>();
-  const spec = model.manifest.preprocess;
-  const decode: ImageDecoder = opts.decode ?? ((file) => preprocessImage(file, spec));
-  const ctx: EngineContext = {
+  const decoderFor = (m: EngineModel): ImageDecoder => {
+    const spec = m.manifest.preprocess;
+    return opts.decode ?? ((file) => preprocessImage(file, spec));
+  };
+  const ctx: MutableContext = {
     libraryDir,
     catalog,
     vectors: vi.value,
     model,
     modelId,
-    decode,
+    decode: decoderFor(model),
     emit(event) {
       for (const l of listeners) {
         try {
@@ -162,12 +209,146 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
   const taggingMod = await optionalModule<TaggingModule>('../tagging/index.js');
   if (taggingMod?.tagNewPhotos) ctx.onPhotosIndexed = (c, ids) => taggingMod.tagNewPhotos(c, ids);
 
-  const indexer = new Indexer(ctx, { batchSize: opts.batchSize ?? 16, decodeConcurrency: threads, checkpointEveryMs: opts.checkpointEveryMs ?? 30_000 });
+  const indexerOpts = { batchSize: opts.batchSize ?? 16, decodeConcurrency: threads, checkpointEveryMs: opts.checkpointEveryMs ?? 30_000 };
+  const indexer = new Indexer(ctx, indexerOpts);
   let watcher: RootWatcher | null = null;
+  let closing = false;
   let closed = false;
+  let closeOnce: Promise<void> | null = null;
+  let rescanQueued = false;
+  const emitError = (e: AppError): void => ctx.emit({ type: 'error', error: toApiError(e) });
+  const runPending = (): void => {
+    void indexer.run().then((r) => {
+      if (!r.ok) emitError(r.error);
+    });
+  };
+
+  // ---- models: the manager (downloads, installed models, the active record) and switching -----
+  let manager: ModelManager | null = null;
+  const getManager = async (): Promise<ModelManager> => {
+    if (!manager) {
+      // Loaded on first use: `shoebox index` and `status` never need the download code.
+      const { ModelManager: Manager } = await import('../models/manager.js');
+      manager = new Manager({ libraryDir, bundledDir, ...opts.models, onProgress: (p) => ctx.emit({ type: 'download', progress: p }) });
+    }
+    return manager;
+  };
+  /** Calls that use the active model; a swap waits for them so none sees half of each model. */
+  const modelCalls = new Set<Promise<unknown>>();
+  const usesModel = new Set<MethodName>(['search', 'similar', 'createLabelSet', 'runTagging']);
+
+  /**
+   * Makes `next` the active model once nothing uses the current one. A running indexing pass is
+   * stopped between batches and restarted with the new model (it picks up where it stopped).
+   */
+  const swapIn = async (next: { model: EngineModel; vectors: VectorIndex }): Promise<void> => {
+    let stopped = false;
+    while (indexer.isRunning || modelCalls.size) {
+      if (indexer.isRunning) {
+        stopped = true;
+        indexer.cancel();
+      }
+      await indexer.idle();
+      await Promise.allSettled([...modelCalls]);
+    }
+    // No await between the check above and the swap: nothing sees a half-swapped context.
+    const old = { model: ctx.model, vectors: ctx.vectors };
+    ctx.model = next.model;
+    ctx.modelId = next.model.manifest.id;
+    ctx.vectors = next.vectors;
+    ctx.decode = decoderFor(next.model);
+    catalog.setMeta('model', ctx.modelId);
+    ctx.emit({ type: 'library-changed', reason: 'model' });
+    const saved = old.vectors.save();
+    if (!saved.ok) emitError(saved.error);
+    await old.model.close();
+    if (!closing && (stopped || catalog.countPending(ctx.modelId) > 0)) runPending();
+  };
+
+  interface PendingSwitch extends ModelSwitch {
+    done: Promise<Result<'swapped' | 'cancelled'>>;
+    model: EngineModel;
+    vectors: VectorIndex;
+    indexer: Indexer;
+    cancelled: boolean;
+  }
+  let pending: PendingSwitch | null = null;
+
+  /**
+   * Re-indexes the library with `model` in the background while search keeps the active model;
+   * swaps when every photo has a vector of the new model. Photos added meanwhile are indexed by
+   * both; what the new model still lacks at the swap, the main indexer encodes right after.
+   */
+  const startSwitch = (model: EngineModel, vectors: VectorIndex): PendingSwitch => {
+    const id = model.manifest.id;
+    // No onPhotosIndexed: tags stay those of the active model until the swap.
+    const sctx: EngineContext = { libraryDir, catalog, vectors, model, modelId: id, decode: decoderFor(model), emit: ctx.emit };
+    const sIndexer = new Indexer(sctx, { ...indexerOpts, onEncoderError: 'stop' });
+    const sw: PendingSwitch = { id, model, vectors, indexer: sIndexer, cancelled: false, progress: () => sIndexer.progress(), done: Promise.resolve(ok('cancelled')) };
+    sw.done = (async (): Promise<Result<'swapped' | 'cancelled'>> => {
+      const r = await sIndexer.run();
+      if (sw.cancelled || !r.ok || r.value.state === 'cancelled') {
+        if (pending === sw) pending = null;
+        vectors.save();
+        await model.close();
+        return r.ok ? ok('cancelled') : r;
+      }
+      await swapIn({ model, vectors });
+      if (pending === sw) pending = null;
+      return ok('swapped');
+    })();
+    return sw;
+  };
+  const cancelSwitch = async (): Promise<void> => {
+    const sw = pending;
+    if (!sw) return;
+    sw.cancelled = true;
+    sw.indexer.cancel();
+    await sw.done;
+  };
+  // useModel calls run one at a time.
+  let modelOps: Promise<unknown> = Promise.resolve();
+  const serially = <T>(fn: () => Promise<T>): Promise<T> => {
+    const r = modelOps.then(fn);
+    modelOps = r.catch(() => undefined);
+    return r;
+  };
+
+  const useModel = async (id: string): Promise<Result<MethodOutput<'useModel'>>> => {
+    if (closing) return err(appError('internal', 'the library is closing'));
+    const mgr = await getManager();
+    const inst = (await mgr.installed()).find((m) => m.id === id);
+    if (!inst) return err(appError('not-found', `model '${id}' is not installed`, { hint: `run: shoebox models pull ${id}` }));
+    if (pending && pending.id !== id) await cancelSwitch();
+    if (pending?.id === id || id === ctx.modelId) {
+      const rec = await mgr.use(id);
+      if (!rec.ok) return rec;
+      return ok(modelInfo((pending?.id === id ? pending.model : ctx.model).manifest));
+    }
+    const m = await loadDir(inst.dir);
+    if (!m.ok) return m;
+    const v = VectorIndex.open({ dir: libraryDir, model: id, dims: m.value.manifest.embeddingSize, catalog });
+    if (!v.ok) {
+      await m.value.close();
+      return v;
+    }
+    // Recorded only once the model loads, so a broken one never becomes the library's choice.
+    const rec = await mgr.use(id);
+    if (!rec.ok) {
+      await m.value.close();
+      return rec;
+    }
+    // Vectors of this model cover the library (switching back): no encoding, swap now.
+    if (catalog.countPending(id) === 0) await swapIn({ model: m.value, vectors: v.value });
+    else pending = startSwitch(m.value, v.value);
+    return ok(modelInfo(m.value.manifest));
+  };
 
   const dropFromIndex = (ids: readonly number[]): void => {
-    for (const id of ids) ctx.vectors.remove(id);
+    for (const id of ids) {
+      ctx.vectors.remove(id);
+      pending?.vectors.remove(id);
+    }
   };
   const applyScan = (r: ScanReport): void => {
     dropFromIndex(r.removedIds);
@@ -193,14 +374,15 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
   const impl: { [M in MethodName]: (input: MethodParsedInput<M>) => Promise<Result<MethodOutput<M>>> } = {
     async status() {
       const counts = catalog.counts();
-      const m = model.manifest;
+      const m = ctx.model.manifest;
       return ok({
         library: libraryDir,
         roots: catalog.roots().map((r) => ({ id: r.id, path: r.path, photos: r.photos, indexed: r.indexed, failed: r.failed, watching: watcher !== null })),
         photos: counts,
         model: { id: m.id, name: m.name, embeddingSize: m.embeddingSize, bundled: m.source.kind === 'bundled' },
-        runtime: { ...model.runtime, decodeConcurrency: threads },
-        progress: indexer.progress(),
+        runtime: { ...ctx.model.runtime, decodeConcurrency: threads },
+        // While a model switch re-indexes in the background, its progress is the news.
+        progress: pending && !indexer.isRunning ? pending.indexer.progress() : indexer.progress(),
       });
     },
     async addRoot({ path: p }) {
@@ -230,9 +412,16 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
     },
     async startIndexing({ rootId }) {
       if (rootId !== undefined && !catalog.root(rootId)) return err(appError('not-found', `no root with id ${rootId}`));
-      if (!indexer.isRunning) {
-        void scanAndIndex(rootId === undefined ? null : [rootId]).then((r) => {
-          if (!r.ok) ctx.emit({ type: 'error', error: toApiError(r.error) });
+      const go = (ids: number[] | null): Promise<void> => scanAndIndex(ids).then((r) => {
+        if (!r.ok) emitError(r.error);
+      });
+      if (!indexer.isRunning) void go(rootId === undefined ? null : [rootId]);
+      else if (!rescanQueued) {
+        // A folder added while indexing runs: scan (every root, cheap when unchanged) once it ends.
+        rescanQueued = true;
+        void indexer.idle().then(() => {
+          rescanQueued = false;
+          return closing ? undefined : go(null);
         });
       }
       return ok(indexer.progress());
@@ -288,22 +477,31 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
       return taggingMod ? asResult(taggingMod.tagCounts(ctx, req)) : err(notYet('tagging'));
     },
     async models() {
-      const m = model.manifest;
-      return ok([{ id: m.id, name: m.name, description: m.description, sizeBytes: m.files.reduce((s, f) => s + f.bytes, 0), embeddingSize: m.embeddingSize, installed: true, active: true, recommended: m.source.kind === 'bundled', coverage: catalog.coverage(m.id) }]);
+      const mgr = await getManager();
+      const activeId = pending?.id ?? ctx.modelId;
+      const r = await mgr.list((id) => catalog.coverage(id), activeId);
+      if (!r.ok) return r;
+      const list = r.value;
+      // A model opened from a folder outside the library (--model DIR) is listed too.
+      if (!list.some((x) => x.id === ctx.modelId)) {
+        const m = ctx.model.manifest;
+        list.unshift({ id: m.id, name: m.name, description: m.description, sizeBytes: m.files.reduce((t, f) => t + f.bytes, 0), embeddingSize: m.embeddingSize, installed: true, active: activeId === m.id, recommended: false, coverage: catalog.coverage(m.id) });
+      }
+      return ok(list);
     },
-    async pullModel() {
-      return err(appError('unsupported', 'downloading models is not available in this build yet'));
+    async pullModel({ id }) {
+      return (await getManager()).start(id);
     },
-    async cancelPull() {
-      return ok({ cancelled: false });
+    async cancelPull({ id }) {
+      return ok({ cancelled: (await getManager()).cancel(id) });
     },
     async useModel({ id }) {
-      if (id !== modelId) return err(appError('unsupported', `switching models is not available in this build yet (active: ${modelId})`));
-      const m = model.manifest;
-      return ok({ id: m.id, name: m.name, embeddingSize: m.embeddingSize, bundled: m.source.kind === 'bundled' });
+      return serially(() => useModel(id));
     },
-    async removeModel() {
-      return err(appError('unsupported', 'removing models is not available in this build yet'));
+    async removeModel({ id }) {
+      if (id === ctx.modelId || id === pending?.id) return err(appError('busy', `'${id}' is the model in use`, { hint: 'switch to another model first' }));
+      const r = await (await getManager()).remove(id);
+      return r.ok ? ok({ removed: r.value }) : r;
     },
   };
 
@@ -314,8 +512,13 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
       const issue = parsed.error.issues[0];
       return { ok: false, error: toApiError(appError('bad-input', `${name}: ${issue ? `${issue.path.join('.') || 'input'}: ${issue.message}` : 'invalid input'}`)) };
     }
+    const run = (impl[name] as (i: unknown) => Promise<Result<MethodOutput<M>>>)(parsed.data);
+    if (usesModel.has(name)) {
+      modelCalls.add(run);
+      void run.catch(() => undefined).finally(() => modelCalls.delete(run));
+    }
     try {
-      const r = await (impl[name] as (i: unknown) => Promise<Result<MethodOutput<M>>>)(parsed.data);
+      const r = await run;
       return r.ok ? { ok: true, value: r.value } : { ok: false, error: toApiError(r.error) };
     } catch (e) {
       return { ok: false, error: toApiError(toAppError(e, 'internal')) };
@@ -364,17 +567,27 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
       watcher = w.value;
       return ok(undefined);
     },
-    async close() {
-      if (closed) return;
-      indexer.cancel();
-      await indexer.idle();
-      if (watcher) await watcher.close();
-      await watchChain;
-      closed = true;
-      ctx.vectors.save();
-      catalog.close();
-      await model.close();
-      lock.release();
+    modelSwitch() {
+      return pending;
+    },
+    modelNotice,
+    close() {
+      closeOnce ??= (async () => {
+        closing = true;
+        await modelOps;
+        await cancelSwitch();
+        if (manager) await manager.cancelAll();
+        indexer.cancel();
+        await indexer.idle();
+        if (watcher) await watcher.close();
+        await watchChain;
+        closed = true;
+        ctx.vectors.save();
+        catalog.close();
+        await ctx.model.close();
+        lock.release();
+      })();
+      return closeOnce;
     },
   };
   if (opts.watch) {

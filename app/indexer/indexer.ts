@@ -17,6 +17,12 @@ export interface IndexerOptions {
   /** Save the HNSW file at least this often while indexing (ms). */
   checkpointEveryMs?: number;
   onProgress?: (p: IndexProgress) => void;
+  /**
+   * When the encoder fails on a batch: 'mark-failed' (default) records the photos as failed with
+   * the reason; 'stop' ends the run with the error and leaves them as they were — used when
+   * re-indexing for another model, where a broken model must not mark good photos failed.
+   */
+  onEncoderError?: 'mark-failed' | 'stop';
 }
 
 export interface IndexRunSummary {
@@ -194,6 +200,15 @@ export class Indexer {
     this.total = catalog.countPending(modelId, rootId);
     this.startedAt = Date.now();
     this.emit();
+    if (this.total > 0 && this.ctx.model.ready) {
+      // A lazily opened model loads now: a broken one fails the run before any photo is touched.
+      const r = await this.ctx.model.ready();
+      if (!r.ok) {
+        this.state = 'idle';
+        this.emit();
+        return r;
+      }
+    }
     const summary: IndexRunSummary = { state: 'done', indexed: 0, failed: 0, unsupported: 0, tookMs: 0 };
     const claimed = new Set<number>();
     let lastSave = Date.now();
@@ -225,6 +240,7 @@ export class Indexer {
           good.forEach((d, i) => pixels.set(d.tensor!, i * per));
           const enc = await this.ctx.model.image.encode(pixels, good.length);
           if (enc.ok) written = good.map((d, i) => ({ id: d.row.id, vector: enc.value[i]!, meta: d.meta }));
+          else if (this.opts.onEncoderError === 'stop') throw new Error(`the image encoder of ${modelId} failed: ${enc.error.message}`);
           else for (const d of good) failures.push({ id: d.row.id, status: 'failed', error: `the image encoder failed: ${enc.error.message}`, meta: d.meta });
         }
         catalog.writeBatch(modelId, written, failures);

@@ -59,7 +59,8 @@ export async function watchRoots(roots: RootRow[], onBatch: (rootId: number, pat
       },
     });
     w.on('add', onEvent).on('change', onEvent).on('unlink', onEvent);
-    await new Promise<void>((resolve, reject) => {
+    // chokidar never says 'ready' when it was given no paths; roots added later come through add().
+    if (roots.length) await new Promise<void>((resolve, reject) => {
       w.once('ready', () => resolve());
       w.once('error', (e) => reject(e));
     });

@@ -1,0 +1,180 @@
+// Model switching through LibraryApi on role rt's tiny fixtures: 'tiny-clip' plays the bundled
+// model, 'tiny-clip-alt' is installed into <library>/models/. Every image encode is counted per
+// model, so "switching back is instant" is checked as "no encoder call".
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ApiEvent } from '../api/contract.js';
+import { loadModel } from '../embed/node/model-load.js';
+import { makePhotos } from '../../tests/faults/helpers.js';
+import { ok, type Result } from '../shared/result.js';
+import type { EngineModel } from './context.js';
+import { createEngine, type Engine } from './engine.js';
+
+const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../embed/node/fixtures');
+const BUNDLED = path.join(FIXTURES, 'tiny-clip');
+const ALT = 'tiny-clip-alt';
+
+let tmp: string;
+let lib: string;
+let engine: Engine | null = null;
+let encodes: Record<string, number>;
+/** While set, the alt model's image encoder waits for it (holds a switch mid-way). */
+let altGate: Promise<void> | null = null;
+
+async function countingLoader(dir: string): Promise<Result<EngineModel>> {
+  const m = await loadModel(dir, { threads: 1, providers: ['cpu'], verifyCachePath: null });
+  if (!m.ok) return m;
+  const base = m.value;
+  const id = base.manifest.id;
+  return ok({
+    ...base,
+    image: {
+      encode: async (px: Float32Array, n: number) => {
+        if (id === ALT && altGate) await altGate;
+        encodes[id] = (encodes[id] ?? 0) + n;
+        return base.image.encode(px, n);
+      },
+    },
+    close: () => base.close(),
+  });
+}
+
+async function open(extra: { batchSize?: number; lazyModel?: boolean } = {}): Promise<Engine> {
+  const r = await createEngine({ libraryDir: lib, bundledModelDir: BUNDLED, loadModel: countingLoader, threads: 1, ...extra });
+  if (!r.ok) throw new Error(r.error.message);
+  engine = r.value;
+  return r.value;
+}
+
+const textQuery = { terms: [{ kind: 'text' as const, text: 'a photo of a red circle' }], limit: 50 };
+
+beforeEach(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-switch-'));
+  lib = path.join(tmp, 'lib');
+  fs.mkdirSync(path.join(lib, 'models'), { recursive: true });
+  fs.cpSync(path.join(FIXTURES, ALT), path.join(lib, 'models', ALT), { recursive: true });
+  encodes = {};
+  altGate = null;
+});
+afterEach(async () => {
+  await engine?.close();
+  engine = null;
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('model switching', () => {
+  it('re-indexes in the background while search keeps the old model, swaps at full coverage, switches back without encoding', async () => {
+    const root = path.join(tmp, 'photos');
+    await makePhotos(root, 6, 11);
+    const e = await open({ batchSize: 2 });
+    expect(e.ctx.modelId).toBe('tiny-clip'); // no active.json: the bundled model
+    expect(e.modelNotice).toBeNull();
+    await e.indexFolders([root]);
+    expect(encodes).toEqual({ 'tiny-clip': 6 });
+    const events: ApiEvent[] = [];
+    e.subscribe((ev) => events.push(ev));
+
+    let release!: () => void;
+    altGate = new Promise<void>((r) => (release = r));
+    const used = await e.useModel({ id: ALT });
+    expect(used.ok && used.value.id).toBe(ALT);
+    const sw = e.modelSwitch();
+    expect(sw?.id).toBe(ALT);
+
+    // Mid-switch: the old model and index still answer, over the whole library.
+    expect(e.ctx.modelId).toBe('tiny-clip');
+    const during = await e.search(textQuery);
+    if (!during.ok) throw new Error(during.error.message);
+    expect(during.value.model).toBe('tiny-clip');
+    expect(during.value.results.length).toBe(6);
+    const st = await e.status({});
+    expect(st.ok && st.value.model.id).toBe('tiny-clip');
+    expect(st.ok && st.value.progress.model).toBe(ALT);
+    expect(events.some((x) => x.type === 'library-changed' && x.reason === 'model')).toBe(false);
+
+    release();
+    altGate = null;
+    const done = await sw!.done;
+    expect(done.ok && done.value).toBe('swapped');
+    expect(e.modelSwitch()).toBeNull();
+    expect(e.ctx.modelId).toBe(ALT);
+    expect(e.ctx.vectors.model).toBe(ALT);
+    expect(e.ctx.vectors.size).toBe(6);
+    expect(encodes[ALT]).toBe(6);
+    expect(e.ctx.catalog.coverage(ALT)).toBe(1);
+    expect(events.some((x) => x.type === 'library-changed' && x.reason === 'model')).toBe(true);
+    expect(events.some((x) => x.type === 'progress' && x.progress.model === ALT && x.progress.state === 'done')).toBe(true);
+    const after = await e.search(textQuery);
+    expect(after.ok && after.value.model).toBe(ALT);
+    expect(after.ok && after.value.results.length).toBe(6);
+
+    const list = await e.models({});
+    if (!list.ok) throw new Error(list.error.message);
+    const entry = (id: string) => list.value.find((x) => x.id === id);
+    expect(entry(ALT)).toMatchObject({ installed: true, active: true, coverage: 1 });
+    expect(entry('tiny-clip')).toMatchObject({ installed: true, active: false, coverage: 1 });
+
+    // Back to the bundled model: its vectors exist, so it is instant and encodes nothing.
+    const back = await e.useModel({ id: 'tiny-clip' });
+    expect(back.ok && back.value.id).toBe('tiny-clip');
+    expect(e.modelSwitch()).toBeNull();
+    expect(e.ctx.modelId).toBe('tiny-clip');
+    expect(e.ctx.vectors.size).toBe(6);
+    expect(encodes).toEqual({ 'tiny-clip': 6, [ALT]: 6 });
+    const again = await e.search(textQuery);
+    expect(again.ok && again.value.model).toBe('tiny-clip');
+    // And forth again, also instant.
+    await e.useModel({ id: ALT });
+    expect(e.ctx.modelId).toBe(ALT);
+    expect(encodes).toEqual({ 'tiny-clip': 6, [ALT]: 6 });
+    expect(JSON.parse(fs.readFileSync(path.join(lib, 'models', 'active.json'), 'utf8'))).toEqual({ id: ALT });
+  });
+
+  it('opens with the recorded active model, and falls back to the bundled one with a reason when it is gone', async () => {
+    fs.writeFileSync(path.join(lib, 'models', 'active.json'), JSON.stringify({ id: ALT }));
+    let e = await open({ lazyModel: true });
+    expect(e.ctx.modelId).toBe(ALT);
+    expect(e.ctx.model.loaded).toBe(false); // lazily opened: no sessions yet
+    const st = await e.status({});
+    expect(st.ok && st.value.runtime).toMatchObject({ provider: 'not-loaded', intraOpThreads: 1, decodeConcurrency: 1 });
+    await e.close();
+    engine = null;
+    fs.rmSync(path.join(lib, 'models', ALT), { recursive: true });
+    e = await open();
+    expect(e.ctx.modelId).toBe('tiny-clip');
+    expect(e.modelNotice).toMatch(/'tiny-clip-alt' is not installed/);
+  });
+
+  it('a second useModel cancels the running switch; the model in use cannot be removed; unknown models are refused', async () => {
+    const root = path.join(tmp, 'photos');
+    await makePhotos(root, 6, 12);
+    const e = await open({ batchSize: 2 });
+    await e.indexFolders([root]);
+    let release!: () => void;
+    altGate = new Promise<void>((r) => (release = r));
+    await e.useModel({ id: ALT });
+    const sw = e.modelSwitch()!;
+    const rm = await e.removeModel({ id: ALT });
+    expect(rm.ok ? null : rm.error.code).toBe('busy');
+    const back = e.useModel({ id: 'tiny-clip' });
+    release();
+    altGate = null;
+    expect((await back).ok).toBe(true);
+    const done = await sw.done;
+    expect(done.ok && done.value).toBe('cancelled');
+    expect(e.ctx.modelId).toBe('tiny-clip');
+    expect(e.modelSwitch()).toBeNull();
+    expect(encodes[ALT] ?? 0).toBeLessThan(6);
+    const unknown = await e.useModel({ id: 'no-such-model' });
+    expect(unknown.ok ? null : unknown.error.code).toBe('not-found');
+    const rmActive = await e.removeModel({ id: 'tiny-clip' });
+    expect(rmActive.ok ? null : rmActive.error.code).toBe('busy');
+    // Not in use: removable, and gone from the list.
+    const rmAlt = await e.removeModel({ id: ALT });
+    expect(rmAlt.ok && rmAlt.value.removed).toBe(true);
+    const list = await e.models({});
+    expect(list.ok && list.value.some((x) => x.id === ALT)).toBe(false);
+  });
+});
