@@ -1,11 +1,13 @@
 // The quality tests' library: a generated demo library (role world's writeDemoLibrary), cached
-// under build/ keyed by seed, count and size, plus near-identical copies of some of its photos
-// (resized, recompressed, slightly brighter) for the "similar" test.
+// under build/ keyed by seed, count and size, plus near-identical photos of some of its scenes
+// (the same scene rendered again at another size and aspect, JPEG at a lower quality) for the
+// "similar" test.
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import sharp from 'sharp';
 import { writeDemoLibrary, type DemoPhoto } from '../../app/world/demo-library.js';
+import { encodePhoto } from '../../app/world/photo-writer.js';
+import { sampleScene, sceneAttributes } from '../../app/world/scene.js';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const demoModelDir = path.join(repo, 'models/demo');
@@ -16,7 +18,7 @@ export interface QualityFixture {
   photos: DemoPhoto[];
   /** Absolute path → the demo photo it shows (variants map to their source). */
   byPath: Map<string, DemoPhoto>;
-  /** Variant absolute path → source absolute path. */
+  /** Re-rendered photo's absolute path → the original's absolute path. */
   variants: Map<string, string>;
 }
 
@@ -34,17 +36,21 @@ export async function qualityFixture(opts: { seed: number; count: number; width:
   if (photos.length !== opts.count) throw new Error(`${captions} has ${photos.length} photos, expected ${opts.count}; delete ${base} to regenerate`);
   const byPath = new Map(photos.map((p) => [path.join(photosDir, ...p.file.split('/')), p]));
 
-  const variantsDir = path.join(base, `variants-${opts.variants}`);
+  const variantsDir = path.join(base, `rerenders-${opts.variants}`);
   const variants = new Map<string, string>();
   fs.mkdirSync(variantsDir, { recursive: true });
   // Every (count/variants)-th photo, so the copies cover all folders and formats.
   const step = Math.max(1, Math.floor(photos.length / opts.variants));
   for (let k = 0; k < opts.variants; k++) {
-    const src = photos[k * step]!;
+    const index = k * step;
+    const src = photos[index]!;
     const srcPath = path.join(photosDir, ...src.file.split('/'));
-    const out = path.join(variantsDir, `copy-${String(k).padStart(3, '0')}.jpg`);
+    const out = path.join(variantsDir, `rerender-${String(index).padStart(4, '0')}.jpg`);
     if (!fs.existsSync(out)) {
-      await sharp(srcPath).rotate().resize({ width: Math.round(opts.width * 0.8) }).modulate({ brightness: 1.05 }).jpeg({ quality: 60 }).toFile(out);
+      // captions.jsonl is in index order; the scene of photo i is sampleScene(seed, i).
+      const scene = sampleScene(opts.seed, index);
+      if (JSON.stringify(sceneAttributes(scene)) !== JSON.stringify(src.scene)) throw new Error(`scene ${index} of seed ${opts.seed} differs from ${src.file} in captions.jsonl`);
+      fs.writeFileSync(out, await encodePhoto(scene, { width: Math.round(opts.height * 1.1), height: Math.round(opts.height * 1.1), format: 'jpeg', quality: 70 }));
     }
     variants.set(out, srcPath);
     byPath.set(out, src);
