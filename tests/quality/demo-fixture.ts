@@ -49,7 +49,7 @@ export async function qualityFixture(opts: { seed: number; count: number; width:
     if (!fs.existsSync(out)) {
       // captions.jsonl is in index order; the scene of photo i is sampleScene(seed, i).
       const scene = sampleScene(opts.seed, index);
-      if (JSON.stringify(sceneAttributes(scene)) !== JSON.stringify(src.scene)) throw new Error(`scene ${index} of seed ${opts.seed} differs from ${src.file} in captions.jsonl`);
+      if (JSON.stringify(sceneAttributes(scene)) !== JSON.stringify(src.scene)) throw new Error(`scene ${index} of seed ${opts.seed} differs from ${src.file} in captions.jsonl (the world changed: delete ${base} to regenerate)`);
       fs.writeFileSync(out, await encodePhoto(scene, { width: Math.round(opts.height * 1.1), height: Math.round(opts.height * 1.1), format: 'jpeg', quality: 70 }));
     }
     variants.set(out, srcPath);
