@@ -4,7 +4,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import sharp from 'sharp';
 import {
   methods,
   type ApiError,
@@ -18,13 +17,12 @@ import {
 } from '../api/contract.js';
 import type { ModelManifest } from '../embed/common/model-format.js';
 import { bundledModelDir, loadModel } from '../embed/node/model-load.js';
-import { preprocessImage } from '../embed/node/preprocess.js';
 import { Indexer, type IndexRunSummary } from '../indexer/indexer.js';
 import { Catalog } from '../library/catalog.js';
 import { acquireLibraryLock, type LibraryLock } from '../library/lock.js';
 import { catalogFile } from '../library/paths.js';
 import { scanPaths, scanRoots, type ScanFs, type ScanReport } from '../library/scanner.js';
-import { watchRoots, type RootWatcher } from '../library/watcher.js';
+import type { RootWatcher } from '../library/watcher.js';
 import { appError, err, ok, toAppError, type AppError, type Result } from '../shared/result.js';
 import { VectorIndex } from '../vectors/vector-index.js';
 import { activeModelDir } from '../models/installed.js';
@@ -89,7 +87,7 @@ export interface Engine extends LibraryApi {
   close(): Promise<void>;
 }
 
-/** role search's entry points (app/search/index.ts, app/tagging/index.ts), as agreed in the coordination file. */
+/** role search's entry points (app/search/index.ts, app/tagging/index.ts), as the engine calls them. */
 interface SearchModule {
   search(ctx: EngineContext, req: MethodParsedInput<'search'>): Promise<Result<MethodOutput<'search'>>>;
   similar(ctx: EngineContext, req: MethodParsedInput<'similar'>): Promise<Result<MethodOutput<'similar'>>>;
@@ -103,19 +101,25 @@ interface TaggingModule {
   tagNewPhotos(ctx: EngineContext, ids: number[]): Promise<Result<number>>;
 }
 
-/** Loads an optional module; null while it does not exist yet. A specifier in a variable keeps tsc from requiring it. */
-async function optionalModule<T>(rel: string): Promise<T | null> {
-  const spec = rel;
-  try {
-    return (await import(spec)) as T;
-  } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return null;
-    throw e;
-  }
-}
+// Loaded on first use, so that a CLI command only pays for the modules it needs (start-up time
+// counts: every `shoebox` run compiles its modules through tsx).
+let searchModule: Promise<SearchModule> | null = null;
+let taggingModule: Promise<TaggingModule> | null = null;
+const loadSearch = (): Promise<SearchModule> => (searchModule ??= import('../search/index.js'));
+const loadTagging = (): Promise<TaggingModule> => (taggingModule ??= import('../tagging/index.js'));
 
-const notYet = (what: string): AppError => appError('internal', `${what} is not available yet in this build`, { hint: 'the search and tagging modules have not landed' });
+let preprocessModule: Promise<typeof import('../embed/node/preprocess.js')> | null = null;
+/** role pre's preprocess (sharp); libvips is set up for indexing the first time it loads. */
+const loadPreprocess = (): Promise<typeof import('../embed/node/preprocess.js')> => (preprocessModule ??= (async () => {
+  const { default: sharp } = await import('sharp');
+  // libvips runs its own threads per image; with `threads` images decoding at once, one vips
+  // thread each keeps the total near the core count.
+  sharp.concurrency(1);
+  // Indexing reads each file once: libvips' operation cache (up to 50 MB and 20 open files by
+  // default) would only hold memory and file handles (which keep deleted files alive on Windows).
+  sharp.cache(false);
+  return import('../embed/node/preprocess.js');
+})());
 
 /** Accepts T, Result<T> or a promise of either (role search's functions vary). */
 async function asResult<T>(v: T | Result<T> | Promise<T | Result<T>>): Promise<Result<T>> {
@@ -147,12 +151,6 @@ const modelInfo = (m: ModelManifest): MethodOutput<'useModel'> => ({ id: m.id, n
 async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineOptions): Promise<Result<Engine>> {
   const envThreads = Number(process.env.SHOEBOX_THREADS);
   const threads = opts.threads ?? (Number.isInteger(envThreads) && envThreads > 0 ? envThreads : Math.max(1, Math.min(4, os.availableParallelism?.() ?? os.cpus().length)));
-  // libvips runs its own threads per image; with `threads` images decoding at once, one vips thread
-  // each keeps the total near the core count.
-  sharp.concurrency(1);
-  // Indexing reads each file once: libvips' operation cache (up to 50 MB and 20 open files by
-  // default) would only hold memory and file handles (which keep deleted files alive on Windows).
-  sharp.cache(false);
   const bundledDir = opts.bundledModelDir ?? bundledModelDir();
   const loadDir = opts.loadModel ?? ((dir: string) => loadModel(dir, { threads }));
   const cat = Catalog.open(catalogFile(libraryDir));
@@ -186,7 +184,7 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
   const listeners = new Set<(e: ApiEvent) => void>();
   const decoderFor = (m: EngineModel): ImageDecoder => {
     const spec = m.manifest.preprocess;
-    return opts.decode ?? ((file) => preprocessImage(file, spec));
+    return opts.decode ?? (async (file) => (await loadPreprocess()).preprocessImage(file, spec));
   };
   const ctx: MutableContext = {
     libraryDir,
@@ -205,9 +203,8 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
       }
     },
   };
-  const searchMod = await optionalModule<SearchModule>('../search/index.js');
-  const taggingMod = await optionalModule<TaggingModule>('../tagging/index.js');
-  if (taggingMod?.tagNewPhotos) ctx.onPhotosIndexed = (c, ids) => taggingMod.tagNewPhotos(c, ids);
+  // Tagging new photos only matters once a label set exists; until then its modules stay unloaded.
+  ctx.onPhotosIndexed = async (c, ids) => (catalog.labelSets().length === 0 ? ok(0) : (await loadTagging()).tagNewPhotos(c, ids));
 
   const indexerOpts = { batchSize: opts.batchSize ?? 16, decodeConcurrency: threads, checkpointEveryMs: opts.checkpointEveryMs ?? 30_000 };
   const indexer = new Indexer(ctx, indexerOpts);
@@ -439,11 +436,11 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
       return ok(catalog.skipped(offset, limit));
     },
     async search(req) {
-      return searchMod ? searchMod.search(ctx, req) : err(notYet('search'));
+      return (await loadSearch()).search(ctx, req);
     },
     async similar(req) {
       if (!catalog.photo(req.photoId)) return err(appError('not-found', `no photo with id ${req.photoId}`));
-      return searchMod ? searchMod.similar(ctx, req) : err(notYet('similar'));
+      return (await loadSearch()).similar(ctx, req);
     },
     async browse({ filters, sort, offset, limit }) {
       try {
@@ -462,19 +459,19 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
       return p ? ok({ path: p.path }) : err(appError('not-found', `no photo with id ${id}`));
     },
     async labelSets() {
-      return taggingMod ? asResult(taggingMod.labelSets(ctx)) : err(notYet('tagging'));
+      return asResult((await loadTagging()).labelSets(ctx));
     },
     async createLabelSet(input) {
-      return taggingMod ? taggingMod.createLabelSet(ctx, input) : err(notYet('tagging'));
+      return (await loadTagging()).createLabelSet(ctx, input);
     },
     async deleteLabelSet({ name }) {
-      return taggingMod ? asResult(taggingMod.deleteLabelSet(ctx, name)) : err(notYet('tagging'));
+      return asResult((await loadTagging()).deleteLabelSet(ctx, name));
     },
     async runTagging(req) {
-      return taggingMod ? taggingMod.runTagging(ctx, req) : err(notYet('tagging'));
+      return (await loadTagging()).runTagging(ctx, req);
     },
     async tagCounts(req) {
-      return taggingMod ? asResult(taggingMod.tagCounts(ctx, req)) : err(notYet('tagging'));
+      return asResult((await loadTagging()).tagCounts(ctx, req));
     },
     async models() {
       const mgr = await getManager();
@@ -562,6 +559,7 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
     },
     async startWatching() {
       if (watcher) return ok(undefined);
+      const { watchRoots } = await import('../library/watcher.js');
       const w = await watchRoots(catalog.roots(), onWatchBatch);
       if (!w.ok) return w;
       watcher = w.value;

@@ -49,7 +49,8 @@ export const command: Command = {
       io.stderr.write(`${usage}\n`);
       return 2;
     }
-    const opened = await openEngine(common, batchSize ? { batchSize } : {});
+    // Lazily: sessions are created only when there is something to encode.
+    const opened = await openEngine(common, { lazyModel: true, ...(batchSize ? { batchSize } : {}) });
     if (!opened.ok) return fail(io, 'index', opened.error, common.json);
     const engine = opened.value;
     const tty = !common.json && io.stderr.isTTY === true;

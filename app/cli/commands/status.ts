@@ -5,13 +5,14 @@ import { fail, openEngine, parseCli } from '../args.js';
 import { Catalog, type SkippedRow } from '../../library/catalog.js';
 import { catalogFile } from '../../library/paths.js';
 import type { Status } from '../../api/contract.js';
+import { NOT_LOADED } from '../../engine/lazy-model.js';
 
 const usage = `usage: shoebox status [--errors] [--library DIR] [--json]
 
   --errors       list every file that was skipped, with the reason
   --json         print {status…, errors?: [{path, status, reason}]} as JSON`;
 
-type Report = Omit<Status, 'model' | 'runtime' | 'progress'> & Partial<Pick<Status, 'model' | 'runtime' | 'progress'>> & { readOnly?: string; errors?: SkippedRow[] };
+type Report = Omit<Status, 'model' | 'runtime' | 'progress'> & Partial<Pick<Status, 'model' | 'runtime' | 'progress'>> & { readOnly?: string; modelNotice?: string; errors?: SkippedRow[] };
 
 function readOnlyReport(libraryDir: string, why: string, withErrors: boolean): Report | null {
   const c = Catalog.open(catalogFile(libraryDir), { readonly: true });
@@ -33,6 +34,13 @@ function readOnlyReport(libraryDir: string, why: string, withErrors: boolean): R
   }
 }
 
+function runtimeText(r: Status['runtime']): string {
+  const threads = `${r.intraOpThreads} encoder thread${r.intraOpThreads === 1 ? '' : 's'}, ${r.decodeConcurrency} decoding`;
+  // The provider is known once sessions exist; status does not create them (`shoebox doctor` does).
+  if (r.provider === NOT_LOADED) return `${r.requestedProviders.join(' > ')} (first available; \`shoebox doctor\` says which), ${threads}`;
+  return `${r.provider}, ${threads}${r.fallbackReason ? ` (${r.fallbackReason})` : ''}`;
+}
+
 export const command: Command = {
   summary: 'library summary: photos per status, folders, model (--errors: skipped files and why)',
   usage,
@@ -42,12 +50,14 @@ export const command: Command = {
     const { common, values } = p.value;
     const withErrors = values.errors === true;
     let report: Report;
-    const opened = await openEngine(common);
+    // Lazily: the model's manifest answers; ONNX sessions (the slow part) are never created.
+    const opened = await openEngine(common, { lazyModel: true });
     if (opened.ok) {
       try {
         const s = await opened.value.status({});
         if (!s.ok) return fail(io, 'status', s.error, common.json);
         report = { ...s.value };
+        if (opened.value.modelNotice) report.modelNotice = opened.value.modelNotice;
         if (withErrors) report.errors = opened.value.ctx.catalog.skipped().files;
       } finally {
         await opened.value.close();
@@ -69,7 +79,8 @@ export const command: Command = {
     const o = io.stdout;
     const ph = report.photos;
     o.write(`Library  ${report.library}${report.readOnly ? `  (read-only: ${report.readOnly})` : ''}\n`);
-    if (report.model) o.write(`Model    ${report.model.id}${report.model.embeddingSize ? ` (${report.model.embeddingSize}-d)` : ''}${report.runtime ? ` on ${report.runtime.provider}, ${report.runtime.intraOpThreads} threads` : ''}\n`);
+    if (report.model) o.write(`Model    ${report.model.id}${report.model.embeddingSize ? ` (${report.model.embeddingSize}-d)` : ''}${report.runtime ? ` on ${runtimeText(report.runtime)}` : ''}\n`);
+    if (report.modelNotice) o.write(`         ${report.modelNotice}\n`);
     o.write(`Photos   ${ph.total} total: ${ph.indexed} indexed, ${ph.pending} pending, ${ph.failed} failed, ${ph.unsupported} unsupported\n`);
     if (report.progress && report.progress.state !== 'idle') o.write(`Indexing ${report.progress.state} ${report.progress.done}/${report.progress.total}\n`);
     if (report.roots.length) {
