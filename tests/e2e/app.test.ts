@@ -199,6 +199,20 @@ describe.skipIf(!chromiumAvailable())('Shoebox in the browser', () => {
     await shots(page, 'browse-tag-red');
   });
 
+  it('filters by format', async () => {
+    await page.getByRole('button', { name: /^Filters/ }).click();
+    await page.getByRole('group', { name: 'Filters' }).getByLabel('Format').selectOption('png');
+    await page.locator('main[aria-busy="false"] .cell[data-photo-id]').first().waitFor();
+    await expect.poll(async () => {
+      const ids = await page.$$eval('.cell[data-photo-id]', (els) => els.slice(0, 8).map((e) => Number((e as HTMLElement).dataset.photoId)));
+      const formats = await Promise.all(ids.map(async (id) => { const p = await engine.photo({ id }); return p.ok ? p.value.format : null; }));
+      return formats.length > 0 && formats.every((f) => f === 'png');
+    }).toBe(true);
+    expect(photos.some((p) => p.format !== 'png')).toBe(true); // the filter had something to remove
+    await page.getByRole('group', { name: 'Filters' }).getByRole('button', { name: 'Clear' }).click();
+    await page.getByRole('button', { name: /^Filters/ }).click();
+  });
+
   it('switches theme', async () => {
     const before = await page.evaluate(() => document.documentElement.dataset.theme);
     await page.getByRole('button', { name: /^Switch to (dark|light) theme$/ }).click();
@@ -207,7 +221,7 @@ describe.skipIf(!chromiumAvailable())('Shoebox in the browser', () => {
     expect(after).toBe('dark');
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(bg).toBe('rgb(19, 20, 23)');
-    await page.getByRole('button', { name: 'Show all photos' }).click();
+    await page.getByRole('heading', { name: 'All photos' }).waitFor(); // "Clear" in the filters removed the tag
     await page.locator('.cell[data-photo-id]').first().waitFor();
     await shots(page, 'dark-theme');
   });
