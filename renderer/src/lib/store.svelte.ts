@@ -1,7 +1,7 @@
 /// <reference types="svelte" />
 // The page's state and the actions on it (Svelte 5 runes). Components read from here and call
 // the actions; everything the engine knows arrives through LibraryApi (Backend.api).
-import type { ApiError, ApiResult, Filters, IndexProgress, LabelSet, PhotoSummary, QueryTerm, Status, TagCount } from './api-types.js';
+import type { ApiError, ApiResult, CatalogEntry, DownloadProgress, Filters, IndexProgress, LabelSet, PhotoSummary, QueryTerm, Status, TagCount } from './api-types.js';
 import type { Backend } from './backend.js';
 import { loadBrowserEncoder, type BrowserEncoder } from './text-encoder.js';
 import { buildTerms } from './query.js';
@@ -58,6 +58,9 @@ export class AppStore {
   themeChoice = $state<ThemeChoice>('system');
   theme = $state<'light' | 'dark'>('light');
   searchTookMs = $state<number | null>(null);
+  catalog = $state<CatalogEntry[] | null>(null);
+  catalogError = $state<string | null>(null);
+  downloads = $state<Record<string, DownloadProgress>>({});
 
   #seq = 0;
   #pages = new Map<number, Promise<void>>();
@@ -83,7 +86,11 @@ export class AppStore {
         const wasBusy = this.progress && this.progress.state !== 'done' && this.progress.state !== 'idle';
         this.progress = e.progress;
         if (wasBusy && (e.progress.state === 'done' || e.progress.state === 'idle')) this.scheduleRefresh();
+      } else if (e.type === 'download') {
+        this.downloads = { ...this.downloads, [e.progress.model]: e.progress };
+        if (e.progress.state === 'done' || e.progress.state === 'failed' || e.progress.state === 'cancelled') void this.refreshCatalog();
       } else if (e.type === 'library-changed') {
+        if (e.reason === 'model') void this.refreshCatalog();
         this.scheduleRefresh(e.reason === 'tags');
       } else if (e.type === 'error') {
         this.error = e.error;
@@ -106,6 +113,12 @@ export class AppStore {
       return;
     }
     this.connection = 'ok';
+    // Another model now answers searches: the in-page encoder must be that model's too.
+    if (this.#encoder && this.#encoder.modelId !== r.value.model.id) {
+      this.#encoder = null;
+      this.#encoderLoad = null;
+      this.encoder = { state: 'idle', note: null };
+    }
     this.status = r.value;
     // Events are the live source; status fills in before the first event arrives.
     if (!this.progress || this.progress.state === 'idle') this.progress = r.value.progress;
@@ -121,6 +134,14 @@ export class AppStore {
       if (tags || this.panel === 'tags') void this.refreshTags();
       if (this.mode.kind === 'browse' || this.mode.kind === 'search') void this.run({ keepSelection: true });
     }, 400);
+  }
+
+  async refreshCatalog(): Promise<void> {
+    const r = await this.backend.api.models({});
+    if (r.ok) {
+      this.catalog = r.value;
+      this.catalogError = null;
+    } else this.catalogError = r.error.message;
   }
 
   async refreshTags(): Promise<void> {
