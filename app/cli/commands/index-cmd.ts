@@ -117,9 +117,14 @@ export const command: Command = {
       if (values.watch === true && !interrupted) {
         const w = await engine.startWatching();
         if (!w.ok) return fail(io, 'index', w.error, common.json);
-        if (!common.json) io.stderr.write(`watching ${summary.roots.length} folder${summary.roots.length === 1 ? '' : 's'} for changes (Ctrl-C to stop)\n`);
+        if (common.json) io.stdout.write(`${JSON.stringify({ event: 'watching', roots: summary.roots })}\n`);
+        else io.stderr.write(`watching ${summary.roots.length} folder${summary.roots.length === 1 ? '' : 's'} for changes (Ctrl-C to stop)\n`);
+        const since = Date.now();
+        const watched = { indexed: 0, skipped: 0 };
         engine.subscribe((ev) => {
           if (ev.type === 'progress' && ev.progress.state === 'done' && ev.progress.done > 0) {
+            watched.indexed += ev.progress.done - ev.progress.failed;
+            watched.skipped += ev.progress.failed;
             const line = { event: 'indexed', done: ev.progress.done, failed: ev.progress.failed };
             if (common.json) io.stdout.write(`${JSON.stringify(line)}\n`);
             else io.stderr.write(`indexed ${ev.progress.done} changed photo${ev.progress.done === 1 ? '' : 's'}${ev.progress.failed ? ` (${ev.progress.failed} skipped)` : ''}\n`);
@@ -130,6 +135,15 @@ export const command: Command = {
           process.once('SIGINT', () => resolve());
           process.once('SIGTERM', () => resolve());
         });
+        // Let the batch in flight finish (close waits for it) before counting.
+        await engine.indexer.idle();
+        const end = engine.ctx.catalog.counts();
+        const seconds = Math.round((Date.now() - since) / 100) / 10;
+        if (common.json) io.stdout.write(`${JSON.stringify({ event: 'stopped', watchedSeconds: seconds, ...watched, library: { ...end, path: engine.ctx.libraryDir } })}\n`);
+        else {
+          io.stdout.write(`Stopped watching after ${seconds} s: ${watched.indexed} photo${watched.indexed === 1 ? '' : 's'} indexed${watched.skipped ? `, ${watched.skipped} skipped` : ''} while watching\n`);
+          io.stdout.write(`Library: ${end.indexed} indexed, ${end.pending} pending, ${end.failed} failed, ${end.unsupported} unsupported\n`);
+        }
       }
       return interrupted ? 130 : 0;
     } finally {
