@@ -16,7 +16,6 @@ import {
   type MethodParsedInput,
 } from '../api/contract.js';
 import type { ModelManifest } from '../embed/common/model-format.js';
-import { bundledModelDir, loadModel } from '../embed/node/model-load.js';
 import { Indexer, type IndexRunSummary } from '../indexer/indexer.js';
 import { Catalog } from '../library/catalog.js';
 import { acquireLibraryLock, type LibraryLock } from '../library/lock.js';
@@ -25,7 +24,6 @@ import { scanPaths, scanRoots, type ScanFs, type ScanReport } from '../library/s
 import type { RootWatcher } from '../library/watcher.js';
 import { appError, err, ok, toAppError, type AppError, type Result } from '../shared/result.js';
 import { VectorIndex } from '../vectors/vector-index.js';
-import { activeModelDir } from '../models/installed.js';
 import type { ModelManager, ModelManagerOptions } from '../models/manager.js';
 import type { EngineContext, EngineModel, ImageDecoder } from './context.js';
 import { openLazyModel } from './lazy-model.js';
@@ -151,8 +149,11 @@ const modelInfo = (m: ModelManifest): MethodOutput<'useModel'> => ({ id: m.id, n
 async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineOptions): Promise<Result<Engine>> {
   const envThreads = Number(process.env.SHOEBOX_THREADS);
   const threads = opts.threads ?? (Number.isInteger(envThreads) && envThreads > 0 ? envThreads : Math.max(1, Math.min(4, os.availableParallelism?.() ?? os.cpus().length)));
-  const bundledDir = opts.bundledModelDir ?? bundledModelDir();
-  const loadDir = opts.loadModel ?? ((dir: string) => loadModel(dir, { threads }));
+  // role rt's loader and role hub's model folders are imported when used: they bring the tokenizer
+  // (ftfy tables) that `shoebox index` never needs.
+  const modelLoad = (): Promise<typeof import('../embed/node/model-load.js')> => import('../embed/node/model-load.js');
+  const getBundledDir = async (): Promise<string> => opts.bundledModelDir ?? (await modelLoad()).bundledModelDir();
+  const loadDir = opts.loadModel ?? (async (dir: string) => (await modelLoad()).loadModel(dir, { threads }));
   const cat = Catalog.open(catalogFile(libraryDir));
   if (!cat.ok) return cat;
   const catalog = cat.value;
@@ -162,7 +163,8 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
   else {
     let dir = opts.modelDir;
     if (dir === undefined) {
-      const active = await activeModelDir(libraryDir, bundledDir);
+      const { activeModelDir } = await import('../models/installed.js');
+      const active = await activeModelDir(libraryDir, await getBundledDir());
       dir = active.dir;
       modelNotice = active.fallbackReason;
     }
@@ -226,7 +228,7 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
     if (!manager) {
       // Loaded on first use: `shoebox index` and `status` never need the download code.
       const { ModelManager: Manager } = await import('../models/manager.js');
-      manager = new Manager({ libraryDir, bundledDir, ...opts.models, onProgress: (p) => ctx.emit({ type: 'download', progress: p }) });
+      manager = new Manager({ libraryDir, bundledDir: await getBundledDir(), ...opts.models, onProgress: (p) => ctx.emit({ type: 'download', progress: p }) });
     }
     return manager;
   };

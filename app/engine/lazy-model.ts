@@ -1,72 +1,198 @@
-// A model folder opened lazily: opening reads and validates model.json only; the checksums,
-// tokenizer and ONNX Runtime sessions are loaded on the first encode (or `ready()`). `shoebox
-// status` never encodes, and `shoebox index` on an unchanged library encodes nothing, so both skip
-// session creation, which is the slow part of opening a model.
-import { loadModel, readManifest } from '../embed/node/model-load.js';
-import { resolveRuntimeSettings } from '../embed/node/execution-providers.js';
-import { ok, type Result } from '../shared/result.js';
+// A model folder opened lazily: opening reads and validates model.json only; each encoder is
+// loaded on its first use (or `ready()`), by itself. `shoebox status` never encodes, and `shoebox
+// index` only ever encodes images, so neither pays for what it does not use: ONNX sessions are
+// the slow part of opening a model, and the text side's tokenizer brings the ftfy port and its
+// tables (over a second of start-up under tsx on a busy machine).
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { ModelManifestSchema, type ModelManifest } from '../embed/common/model-format.js';
+import { resolveRuntimeSettings, type RuntimeSettings } from '../embed/node/execution-providers.js';
+import { appError, err, ok, toAppError, type Result } from '../shared/result.js';
 import type { EngineModel, EngineRuntime } from './context.js';
 
 export interface LazyModelOptions {
   threads?: number;
   providers?: string[];
   env?: NodeJS.ProcessEnv;
-  /** How the folder is loaded when first needed (default loadModel). */
+  /** Tests: how the folder is loaded when first needed (both encoders at once). Default: each side by itself. */
   load?: (dir: string) => Promise<Result<EngineModel>>;
 }
 
 /** Provider shown before the sessions exist: which one runs is only known once they are created. */
 export const NOT_LOADED = 'not-loaded';
 
-export async function openLazyModel(dir: string, opts: LazyModelOptions = {}): Promise<Result<EngineModel>> {
-  const manifest = await readManifest(dir);
+/**
+ * Reads and validates `<dir>/model.json` like role rt's readManifest (app/embed/node/model-load.ts),
+ * which cannot be imported without the tokenizer and ONNX Runtime; keep the two in step.
+ */
+export async function readManifestOnly(dir: string): Promise<Result<ModelManifest>> {
+  const file = join(dir, 'model.json');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    const ae = toAppError(e, 'io', file);
+    if (ae.code === 'not-found') return err(appError('model-invalid', `no model.json in ${dir}`, { hint: 'is this a model folder?' }));
+    return err(appError('model-invalid', `model.json could not be read: ${ae.message}`, { path: file }));
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    return err(appError('model-invalid', `model.json is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { path: file }));
+  }
+  const parsed = ModelManifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    return err(appError('model-invalid', `model.json: ${issue.path.length ? issue.path.join('.') : '(top level)'}: ${issue.message}`, { path: file }));
+  }
+  const m = parsed.data;
+  const listed = new Set(m.files.map((f) => f.path));
+  for (const [role, f] of [['image.file', m.image.file], ['text.file', m.text.file], ['tokenizer.file', m.tokenizer.file]] as const) {
+    if (!listed.has(f)) return err(appError('model-invalid', `model.json: ${role} '${f}' is not listed in files (every file needs a checksum)`, { path: file }));
+  }
+  return ok(m);
+}
+
+type Encoders = Pick<EngineModel, 'image' | 'text'>;
+interface Side<T> {
+  encoder: T;
+  runtime: EngineRuntime;
+  release(): Promise<void>;
+}
+
+async function verifySide(dir: string, m: ModelManifest, names: string[], env: NodeJS.ProcessEnv): Promise<Result<unknown>> {
+  const { verifyModelFiles, verifyCachePath } = await import('../embed/node/checksums.js');
+  return verifyModelFiles(dir, m.files.filter((f) => names.includes(f.path)), { cachePath: verifyCachePath(env) });
+}
+
+/** The image side: its file verified, one session, role rt's encoder (modules loaded on demand). */
+async function loadImageSide(dir: string, m: ModelManifest, settings: RuntimeSettings, env: NodeJS.ProcessEnv): Promise<Result<Side<Encoders['image']>>> {
+  const v = await verifySide(dir, m, [m.image.file], env);
+  if (!v.ok) return v;
+  const ort = await import('onnxruntime-node');
+  const { createSessions } = await import('../embed/node/execution-providers.js');
+  const { createImageEncoder } = await import('../embed/node/image-encoder.js');
+  const file = join(dir, m.image.file);
+  const s = await createSessions({ image: file }, settings);
+  if (!s.ok) return s;
+  const session = s.value.sessions.image;
+  const enc = createImageEncoder({ runtime: ort, session, manifest: m });
+  if (!enc.ok) {
+    await session.release();
+    return err({ ...enc.error, path: file });
+  }
+  return ok({ encoder: enc.value, runtime: s.value.runtime, release: () => session.release() });
+}
+
+/** The text side: tokenizer + one session + role rt's encoder. */
+async function loadTextSide(dir: string, m: ModelManifest, settings: RuntimeSettings, env: NodeJS.ProcessEnv): Promise<Result<Side<Encoders['text']>>> {
+  const v = await verifySide(dir, m, [m.text.file, m.tokenizer.file], env);
+  if (!v.ok) return v;
+  const ort = await import('onnxruntime-node');
+  const { createSessions } = await import('../embed/node/execution-providers.js');
+  const { loadTokenizer } = await import('../embed/node/load-tokenizer.js');
+  const { createTextEncoder } = await import('../embed/common/text-encoder.js');
+  const tok = await loadTokenizer(join(dir, m.tokenizer.file), m.tokenizer);
+  if (!tok.ok) return err({ ...tok.error, code: 'model-invalid' });
+  const file = join(dir, m.text.file);
+  const s = await createSessions({ text: file }, settings);
+  if (!s.ok) return s;
+  const session = s.value.sessions.text;
+  const enc = createTextEncoder({ runtime: ort, session, manifest: m, tokenizer: tok.value });
+  if (!enc.ok) {
+    await session.release();
+    return err({ ...enc.error, path: file });
+  }
+  return ok({ encoder: enc.value, runtime: s.value.runtime, release: () => session.release() });
+}
+
+export async function openLazyModel(dirIn: string, opts: LazyModelOptions = {}): Promise<Result<EngineModel>> {
+  const dir = resolve(dirIn);
+  const env = opts.env ?? process.env;
+  const manifest = await readManifestOnly(dir);
   if (!manifest.ok) return manifest;
-  const settings = resolveRuntimeSettings({ providers: opts.providers, threads: opts.threads }, opts.env ?? process.env);
+  const settings = resolveRuntimeSettings({ providers: opts.providers, threads: opts.threads }, env);
   if (!settings.ok) return settings;
-  const load = opts.load ?? ((d: string) => loadModel(d, { threads: opts.threads, providers: opts.providers, env: opts.env }));
-  let loading: Promise<Result<EngineModel>> | null = null;
-  let loaded: EngineModel | null = null;
+  const m = manifest.value;
   let closed = false;
-  const get = (): Promise<Result<EngineModel>> => {
-    loading ??= load(dir).then((r) => {
-      if (r.ok) {
-        if (closed) void r.value.close();
-        else loaded = r.value;
-      } else loading = null; // a later call may try again (and say why again)
-      return r;
-    });
-    return loading;
+
+  // One memoised loader per side; a failed load is forgotten so a later call says why again.
+  const once = <T extends { release(): Promise<void> }>(fn: () => Promise<Result<T>>): { get(): Promise<Result<T>>; loaded(): T | null; close(): Promise<void> } => {
+    let p: Promise<Result<T>> | null = null;
+    let value: T | null = null;
+    return {
+      get() {
+        p ??= fn().then((r) => {
+          if (!r.ok) p = null;
+          else if (closed) void r.value.release();
+          else value = r.value;
+          return r;
+        });
+        return p;
+      },
+      loaded: () => value,
+      async close() {
+        const r = p ? await p : null;
+        if (r?.ok) await r.value.release();
+      },
+    };
   };
+
+  let image: ReturnType<typeof once<Side<Encoders['image']>>>;
+  let text: ReturnType<typeof once<Side<Encoders['text']>>>;
+  let closeAll: () => Promise<unknown>;
+  const load = opts.load;
+  if (load) {
+    // Both sides from one loaded model (tests wrap loadModel to count encodes); closing it releases both.
+    const whole = once(async () => {
+      const r = await load(dir);
+      return r.ok ? ok({ model: r.value, release: () => r.value.close() }) : r;
+    });
+    image = once(async () => {
+      const r = await whole.get();
+      return r.ok ? ok({ encoder: r.value.model.image, runtime: r.value.model.runtime, release: async () => undefined }) : r;
+    });
+    text = once(async () => {
+      const r = await whole.get();
+      return r.ok ? ok({ encoder: r.value.model.text, runtime: r.value.model.runtime, release: async () => undefined }) : r;
+    });
+    closeAll = () => whole.close();
+  } else {
+    image = once(() => loadImageSide(dir, m, settings.value, env));
+    text = once(() => loadTextSide(dir, m, settings.value, env));
+    closeAll = () => Promise.all([image.close(), text.close()]);
+  }
   const planned: EngineRuntime = { provider: NOT_LOADED, requestedProviders: settings.value.providers, fallbackReason: null, intraOpThreads: settings.value.threads };
   return ok({
     dir,
-    manifest: manifest.value,
+    manifest: m,
     get runtime(): EngineRuntime {
-      return loaded?.runtime ?? planned;
+      return image.loaded()?.runtime ?? text.loaded()?.runtime ?? planned;
     },
     get loaded(): boolean {
-      return loaded !== null;
+      return image.loaded() !== null || text.loaded() !== null;
     },
     image: {
       async encode(pixels: Float32Array, n: number) {
-        const m = await get();
-        return m.ok ? m.value.image.encode(pixels, n) : m;
+        const s = await image.get();
+        return s.ok ? s.value.encoder.encode(pixels, n) : s;
       },
     },
     text: {
       async encode(texts: string[]) {
-        const m = await get();
-        return m.ok ? m.value.text.encode(texts) : m;
+        const s = await text.get();
+        return s.ok ? s.value.encoder.encode(texts) : s;
       },
     },
+    /** Loads the image side (what indexing needs). */
     async ready(): Promise<Result<void>> {
-      const m = await get();
-      return m.ok ? ok(undefined) : m;
+      const s = await image.get();
+      return s.ok ? ok(undefined) : s;
     },
     async close() {
       closed = true;
-      const m = loading ? await loading : null;
-      if (m?.ok) await m.value.close();
+      await closeAll();
     },
   });
 }
