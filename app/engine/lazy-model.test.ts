@@ -44,7 +44,7 @@ describe('openLazyModel', () => {
     fs.cpSync(TINY, dir, { recursive: true });
     const onnx = path.join(dir, 'image.onnx');
     const bytes = fs.readFileSync(onnx);
-    bytes[bytes.length - 10] ^= 0xff;
+    bytes[bytes.length - 10] = (bytes[bytes.length - 10] ?? 0) ^ 0xff;
     fs.writeFileSync(onnx, bytes);
     const lazy = await openLazyModel(dir, { threads: 1, env });
     if (!lazy.ok) throw new Error(lazy.error.message);
