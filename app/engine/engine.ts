@@ -22,11 +22,11 @@ import { acquireLibraryLock, type LibraryLock } from '../library/lock.js';
 import { catalogFile } from '../library/paths.js';
 import { scanPaths, scanRoots, type ScanFs, type ScanReport } from '../library/scanner.js';
 import type { RootWatcher } from '../library/watcher.js';
-import { appError, err, ok, toAppError, type AppError, type Result } from '../shared/result.js';
+import { appError, err, formatError, ok, toAppError, type AppError, type Result } from '../shared/result.js';
 import { VectorIndex } from '../vectors/vector-index.js';
 import type { ModelManager, ModelManagerOptions } from '../models/manager.js';
 import type { EngineContext, EngineModel, ImageDecoder } from './context.js';
-import { openLazyModel } from './lazy-model.js';
+import { openLazyModel, readManifestOnly } from './lazy-model.js';
 
 export interface EngineOptions {
   libraryDir: string;
@@ -53,6 +53,13 @@ export interface EngineOptions {
   loadModel?: (dir: string) => Promise<Result<EngineModel>>;
   /** The model that ships with the app (default models/demo). */
   bundledModelDir?: string;
+  /**
+   * App hosts: when the library's active model (chosen with `shoebox models use` while it was
+   * closed) does not cover the library yet and the previous model does, open with the previous one
+   * and re-index for the active one in the background (as useModel does). Off for CLI commands,
+   * which should not start work they will not finish.
+   */
+  switchInBackground?: boolean;
   /** Model manager settings (catalog, hub, env): tests point them at a local hub. */
   models?: Pick<ModelManagerOptions, 'catalog' | 'env' | 'hub'>;
 }
@@ -159,14 +166,28 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
   const catalog = cat.value;
   let model: EngineModel;
   let modelNotice: string | null = null;
+  let resumeSwitch: string | null = null;
   if (opts.model) model = opts.model;
   else {
     let dir = opts.modelDir;
     if (dir === undefined) {
-      const { activeModelDir } = await import('../models/installed.js');
-      const active = await activeModelDir(libraryDir, await getBundledDir());
+      const { activeModelDir, installedModels } = await import('../models/installed.js');
+      const bundled = await getBundledDir();
+      const active = await activeModelDir(libraryDir, bundled);
       dir = active.dir;
       modelNotice = active.fallbackReason;
+      // The active model was chosen while the library was closed (`shoebox models use`) and does not
+      // cover it yet: open with the previous model, which does, and switch in the background.
+      const previous = catalog.getMeta('model');
+      const activeManifest = active.id ? null : await readManifestOnly(active.dir);
+      const activeId = active.id ?? (activeManifest?.ok ? activeManifest.value.id : null);
+      if (opts.switchInBackground && previous && activeId && previous !== activeId && catalog.countPending(activeId) > 0 && catalog.countPending(previous) === 0) {
+        const prev = (await installedModels(libraryDir, bundled)).find((x) => x.id === previous);
+        if (prev) {
+          resumeSwitch = active.dir;
+          dir = prev.dir;
+        }
+      }
     }
     const m = opts.lazyModel ? await openLazyModel(dir, { threads, load: opts.loadModel }) : await loadDir(dir);
     if (!m.ok) {
@@ -176,7 +197,13 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
     model = m.value;
   }
   const modelId = model.manifest.id;
-  catalog.setMeta('model', modelId);
+  // meta 'model' = the model the library is on: the last one that covered it (what a later open
+  // falls back to while a newly chosen model is still re-indexing).
+  const noteCoverage = (id: string): void => {
+    if (catalog.getMeta('model') !== id && catalog.countPending(id) === 0) catalog.setMeta('model', id);
+  };
+  if (catalog.getMeta('model') === null) catalog.setMeta('model', modelId);
+  else noteCoverage(modelId);
   const vi = VectorIndex.open({ dir: libraryDir, model: modelId, dims: model.manifest.embeddingSize, catalog });
   if (!vi.ok) {
     catalog.close();
@@ -210,6 +237,9 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
 
   const indexerOpts = { batchSize: opts.batchSize ?? 16, decodeConcurrency: threads, checkpointEveryMs: opts.checkpointEveryMs ?? 30_000 };
   const indexer = new Indexer(ctx, indexerOpts);
+  indexer.onProgress((p) => {
+    if (p.state === 'done') noteCoverage(ctx.modelId);
+  });
   let watcher: RootWatcher | null = null;
   let closing = false;
   let closed = false;
@@ -570,7 +600,9 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
     modelSwitch() {
       return pending;
     },
-    modelNotice,
+    get modelNotice() {
+      return modelNotice;
+    },
     close() {
       closeOnce ??= (async () => {
         closing = true;
@@ -590,6 +622,16 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
       return closeOnce;
     },
   };
+  if (resumeSwitch) {
+    const m = await loadDir(resumeSwitch);
+    const v = m.ok ? VectorIndex.open({ dir: libraryDir, model: m.value.manifest.id, dims: m.value.manifest.embeddingSize, catalog }) : null;
+    if (m.ok && v?.ok) pending = startSwitch(m.value, v.value);
+    else {
+      if (m.ok) await m.value.close();
+      const why = !m.ok ? m.error : v && !v.ok ? v.error : null;
+      modelNotice = `the active model could not be loaded (${why ? formatError(why) : 'unknown error'}); still using ${ctx.modelId}`;
+    }
+  }
   if (opts.watch) {
     const w = await engine.startWatching();
     if (!w.ok) {

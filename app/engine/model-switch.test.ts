@@ -41,7 +41,7 @@ async function countingLoader(dir: string): Promise<Result<EngineModel>> {
   });
 }
 
-async function open(extra: { batchSize?: number; lazyModel?: boolean } = {}): Promise<Engine> {
+async function open(extra: { batchSize?: number; lazyModel?: boolean; switchInBackground?: boolean } = {}): Promise<Engine> {
   const r = await createEngine({ libraryDir: lib, bundledModelDir: BUNDLED, loadModel: countingLoader, threads: 1, ...extra });
   if (!r.ok) throw new Error(r.error.message);
   engine = r.value;
@@ -176,5 +176,44 @@ describe('model switching', () => {
     expect(rmAlt.ok && rmAlt.value.removed).toBe(true);
     const list = await e.models({});
     expect(list.ok && list.value.some((x) => x.id === ALT)).toBe(false);
+  });
+
+  it('a model chosen while the library was closed: CLI opens use it, an app host keeps the covering model and switches in the background', async () => {
+    const root = path.join(tmp, 'photos');
+    await makePhotos(root, 4, 13);
+    let e = await open();
+    await e.indexFolders([root]);
+    await e.close();
+    engine = null;
+    // `shoebox models use tiny-clip-alt` (records the choice only).
+    fs.writeFileSync(path.join(lib, 'models', 'active.json'), JSON.stringify({ id: ALT }));
+
+    // A CLI command opens the chosen model as is (status reports it; nothing encodes) …
+    e = await open({ lazyModel: true });
+    expect(e.ctx.modelId).toBe(ALT);
+    expect(e.modelSwitch()).toBeNull();
+    await e.close();
+    engine = null;
+    expect(encodes[ALT]).toBeUndefined();
+
+    // … and does not make it the model the library is on: an app host still starts from tiny-clip.
+    e = await open({ switchInBackground: true });
+    expect(e.ctx.modelId).toBe('tiny-clip');
+    const sw = e.modelSwitch();
+    expect(sw?.id).toBe(ALT);
+    const during = await e.search(textQuery);
+    expect(during.ok && during.value.results.length).toBe(4);
+    const done = await sw!.done;
+    expect(done.ok && done.value).toBe('swapped');
+    expect(e.ctx.modelId).toBe(ALT);
+    expect(encodes[ALT]).toBe(4);
+    await e.close();
+    engine = null;
+
+    // Covered now: the next open goes straight to it, without a switch.
+    e = await open({ switchInBackground: true });
+    expect(e.ctx.modelId).toBe(ALT);
+    expect(e.modelSwitch()).toBeNull();
+    expect(encodes[ALT]).toBe(4);
   });
 });
