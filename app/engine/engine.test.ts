@@ -157,4 +157,41 @@ describe('engine', () => {
     expect(r.value.results[0]!.score).toBeGreaterThan(0.999);
     expect(r.value.results.map((x) => x.id)).not.toContain(id);
   });
+
+  it('watch mode with no folders yet opens, and a folder added later is watched', async () => {
+    const e = await open({ watch: true });
+    const root = path.join(tmp, 'later');
+    fs.mkdirSync(root);
+    const added = await e.addRoot({ path: root });
+    expect(added.ok && added.value.watching).toBe(true);
+    await makePhotos(path.join(tmp, 'incoming'), 1, 6);
+    // Give chokidar a moment to set up the new path before the file lands.
+    await new Promise((r) => setTimeout(r, 500));
+    fs.renameSync(path.join(tmp, 'incoming', 'img-0000.jpg'), path.join(root, 'dropped.jpg'));
+    for (let i = 0; i < 300 && e.ctx.catalog.counts().indexed < 1; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(e.ctx.catalog.photoIdByPath(path.join(root, 'dropped.jpg'))).not.toBeNull();
+    expect(e.ctx.catalog.counts().indexed).toBe(1);
+  });
+
+  it('startIndexing for a folder added while indexing runs is queued, not dropped', async () => {
+    const a = path.join(tmp, 'a');
+    const b = path.join(tmp, 'b');
+    await makePhotos(a, 24, 7);
+    await makePhotos(b, 3, 8);
+    const e = await open({ batchSize: 4 });
+    const ra = await e.addRoot({ path: a });
+    if (!ra.ok) throw new Error(ra.error.message);
+    const finished: number[] = [];
+    e.indexer.onProgress((p) => {
+      if (p.state === 'done') finished.push(p.done);
+    });
+    await e.startIndexing({ rootId: ra.value.id });
+    while (!e.indexer.isRunning) await new Promise((r) => setTimeout(r, 5));
+    const rb = await e.addRoot({ path: b });
+    if (!rb.ok) throw new Error(rb.error.message);
+    await e.startIndexing({ rootId: rb.value.id });
+    for (let i = 0; i < 600 && e.ctx.catalog.counts().indexed < 27; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(e.ctx.catalog.counts()).toMatchObject({ total: 27, indexed: 27, pending: 0 });
+    expect(finished.length).toBe(2); // the first run, then the queued one
+  });
 });
