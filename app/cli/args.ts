@@ -1,5 +1,5 @@
 // Shared CLI option parsing (node:util parseArgs): every command takes --library DIR, --json and
-// -f (paths only); --model DIR picks a model folder other than the bundled one.
+// -f (paths only); --model DIR picks a model folder other than the library's active one.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { ApiError } from '../api/contract.js';
 import type { CliIO } from './command.js';

@@ -13,8 +13,9 @@ new ones. Prints a summary; files that cannot be indexed are listed with the rea
 
   --watch        keep running and index photos as they are added, changed or removed
   --library DIR  library folder (default: $SHOEBOX_HOME or the per-user data folder)
-  --model DIR    model folder (default: the bundled demo model)
-  --json         print the summary as JSON
+  --model DIR    model folder (default: the library's active model, see 'shoebox models use')
+  --json         print the summary as JSON (with --watch, then one line per event:
+                 {"event":"watching"|"indexed"|"stopped",…})
   --threads N    decode and encoder threads
   --batch-size N images per encoder batch (default 16)`;
 

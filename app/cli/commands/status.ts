@@ -10,7 +10,10 @@ import { NOT_LOADED } from '../../engine/lazy-model.js';
 const usage = `usage: shoebox status [--errors] [--library DIR] [--json]
 
   --errors       list every file that was skipped, with the reason
-  --json         print {status…, errors?: [{path, status, reason}]} as JSON`;
+  --json         print {status…, errors?: [{path, status, reason}]} as JSON
+
+Status reads the model's manifest only: it does not start ONNX Runtime, so runtime.provider is
+"not-loaded" (\`shoebox doctor\` reports the provider that runs).`;
 
 type Report = Omit<Status, 'model' | 'runtime' | 'progress'> & Partial<Pick<Status, 'model' | 'runtime' | 'progress'>> & { readOnly?: string; modelNotice?: string; errors?: SkippedRow[] };
 
