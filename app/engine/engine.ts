@@ -530,7 +530,13 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
     async removeModel({ id }) {
       if (id === ctx.modelId || id === pending?.id) return err(appError('busy', `'${id}' is the model in use`, { hint: 'switch to another model first' }));
       const r = await (await getManager()).remove(id);
-      return r.ok ? ok({ removed: r.value }) : r;
+      if (!r.ok) return r;
+      // Its vectors go with it: they take space and nothing can use them without the model.
+      if (r.value) {
+        catalog.dropModelVectors(id);
+        VectorIndex.removeFiles(libraryDir, id);
+      }
+      return ok({ removed: r.value });
     },
   };
 

@@ -22,6 +22,8 @@ let engine: Engine | null = null;
 let encodes: Record<string, number>;
 /** While set, the alt model's image encoder waits for it (holds a switch mid-way). */
 let altGate: Promise<void> | null = null;
+/** Called when an alt encode reaches the gate. */
+let atGate: () => void = () => undefined;
 
 async function countingLoader(dir: string): Promise<Result<EngineModel>> {
   const m = await loadModel(dir, { threads: 1, providers: ['cpu'], verifyCachePath: null });
@@ -32,7 +34,10 @@ async function countingLoader(dir: string): Promise<Result<EngineModel>> {
     ...base,
     image: {
       encode: async (px: Float32Array, n: number) => {
-        if (id === ALT && altGate) await altGate;
+        if (id === ALT && altGate) {
+          atGate();
+          await altGate;
+        }
         encodes[id] = (encodes[id] ?? 0) + n;
         return base.image.encode(px, n);
       },
@@ -51,6 +56,7 @@ async function open(extra: { batchSize?: number; lazyModel?: boolean; switchInBa
 const textQuery = { terms: [{ kind: 'text' as const, text: 'a photo of a red circle' }], limit: 50 };
 
 beforeEach(() => {
+  atGate = () => undefined;
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'shoebox-switch-'));
   lib = path.join(tmp, 'lib');
   fs.mkdirSync(path.join(lib, 'models'), { recursive: true });
@@ -154,8 +160,10 @@ describe('model switching', () => {
     await e.indexFolders([root]);
     let release!: () => void;
     altGate = new Promise<void>((r) => (release = r));
+    const reached = new Promise<void>((r) => (atGate = r));
     await e.useModel({ id: ALT });
     const sw = e.modelSwitch()!;
+    await reached; // the first batch (2 photos) is inside the new model's encoder
     const rm = await e.removeModel({ id: ALT });
     expect(rm.ok ? null : rm.error.code).toBe('busy');
     const back = e.useModel({ id: 'tiny-clip' });
@@ -166,14 +174,18 @@ describe('model switching', () => {
     expect(done.ok && done.value).toBe('cancelled');
     expect(e.ctx.modelId).toBe('tiny-clip');
     expect(e.modelSwitch()).toBeNull();
-    expect(encodes[ALT] ?? 0).toBeLessThan(6);
+    expect(encodes[ALT]).toBe(2); // the batch in flight finishes, no other starts
     const unknown = await e.useModel({ id: 'no-such-model' });
     expect(unknown.ok ? null : unknown.error.code).toBe('not-found');
     const rmActive = await e.removeModel({ id: 'tiny-clip' });
     expect(rmActive.ok ? null : rmActive.error.code).toBe('busy');
     // Not in use: removable, and gone from the list.
+    expect(e.ctx.catalog.vectorCount(ALT)).toBe(2); // kept: switching to it later resumes from there
     const rmAlt = await e.removeModel({ id: ALT });
     expect(rmAlt.ok && rmAlt.value.removed).toBe(true);
+    expect(e.ctx.catalog.vectorCount(ALT)).toBe(0);
+    expect(fs.readdirSync(lib).filter((f) => f.includes(ALT))).toEqual([]);
+    expect(e.ctx.catalog.vectorCount('tiny-clip')).toBe(6);
     const list = await e.models({});
     expect(list.ok && list.value.some((x) => x.id === ALT)).toBe(false);
   });

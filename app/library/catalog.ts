@@ -337,6 +337,14 @@ export class Catalog {
   maxVectorSeq(model: string): number {
     return (this.db.prepare('SELECT COALESCE(MAX(seq), 0) FROM vectors WHERE model = ?').pluck().get(model) as number);
   }
+  /** Forgets everything computed with `model` (its photo and label vectors); returns the photo vectors dropped. */
+  dropModelVectors(model: string): number {
+    return this.tx(() => {
+      const n = this.db.prepare('DELETE FROM vectors WHERE model = ?').run(model).changes;
+      this.db.prepare('DELETE FROM label_vectors WHERE model = ?').run(model);
+      return n;
+    });
+  }
   /** Fraction of photos (not failed/unsupported) with a vector of `model`. */
   coverage(model: string): number {
     const total = this.db.prepare("SELECT COUNT(*) FROM photos WHERE status IN ('pending', 'indexed')").pluck().get() as number;

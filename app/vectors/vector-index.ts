@@ -81,6 +81,12 @@ export class VectorIndex {
     return h;
   }
 
+  /** Deletes the saved index files of `model` in `dir` (a removed model). */
+  static removeFiles(dir: string, model: string): void {
+    const file = path.join(dir, `vectors-${safeName(model)}.hnsw`);
+    for (const f of [file, `${file}.json`]) fs.rmSync(f, { force: true });
+  }
+
   /** Loads the saved index if it is sound and matches the catalog, else rebuilds it from SQLite. */
   static open(opts: VectorIndexOptions): Result<VectorIndex> {
     const vi = new VectorIndex(opts);
