@@ -141,7 +141,7 @@ export interface ModelBoundOptions {
 }
 
 /** The ONNX session alone over pre-decoded tensors. */
-async function sessionOnly(modelDir: string, tensors: Float32Array[], batch: number, threads: number): Promise<number> {
+async function sessionOnly(modelDir: string, tensors: Float32Array[], batch: number, threads: number): Promise<{ seconds: number; cpuS: number }> {
   const m = await loadModel(modelDir, { threads });
   if (!m.ok) throw new Error(m.error.message);
   try {
@@ -149,6 +149,7 @@ async function sessionOnly(modelDir: string, tensors: Float32Array[], batch: num
     const first = await m.value.image.encode(tensors[0]!, 1); // warm-up: first run allocates
     if (!first.ok) throw new Error(first.error.message);
     const t = process.hrtime.bigint();
+    const cpu0 = process.cpuUsage();
     for (let s = 0; s < tensors.length; s += batch) {
       const n = Math.min(batch, tensors.length - s);
       const px = new Float32Array(per * n);
@@ -156,14 +157,15 @@ async function sessionOnly(modelDir: string, tensors: Float32Array[], batch: num
       const r = await m.value.image.encode(px, n);
       if (!r.ok) throw new Error(r.error.message);
     }
-    return Number(process.hrtime.bigint() - t) / 1e9;
+    const cpu = process.cpuUsage(cpu0);
+    return { seconds: Number(process.hrtime.bigint() - t) / 1e9, cpuS: (cpu.user + cpu.system) / 1e6 };
   } finally {
     await m.value.close();
   }
 }
 
 /** Indexing through the engine, in process, with the decode pool and inference threads set apart. */
-async function engineIndex(modelDir: string, view: string, batch: number, decodeThreads: number, inferThreads: number): Promise<number> {
+async function engineIndex(modelDir: string, view: string, batch: number, decodeThreads: number, inferThreads: number): Promise<{ seconds: number; cpuS: number }> {
   const lib = join(SCRATCH, `lib-engine-${basename(view)}`);
   rmSync(lib, { recursive: true, force: true });
   const m = await loadModel(modelDir, { threads: inferThreads });
@@ -171,9 +173,11 @@ async function engineIndex(modelDir: string, view: string, batch: number, decode
   const e = await createEngine({ libraryDir: lib, model: m.value, threads: decodeThreads, batchSize: batch });
   if (!e.ok) throw new Error(e.error.message);
   try {
+    const cpu0 = process.cpuUsage();
     const r = await e.value.indexFolders([view]);
     if (!r.ok) throw new Error(r.error.message);
-    return r.value.run.tookMs / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    return { seconds: r.value.run.tookMs / 1000, cpuS: (cpu.user + cpu.system) / 1e6 };
   } finally {
     await e.value.close();
     rmSync(lib, { recursive: true, force: true });
@@ -199,13 +203,14 @@ export async function runModelBound(opts: ModelBoundOptions): Promise<Record<str
   }
   const view = viewOf(files, 'model-view');
   const headBatch = 16;
-  const sessS = await sessionOnly(opts.modelDir, tensors, headBatch, threads);
+  const sess = await sessionOnly(opts.modelDir, tensors, headBatch, threads);
+  const sessS = sess.seconds;
   const cli = await cliIndex(view, ['--model', opts.modelDir, '--batch-size', String(headBatch)]);
   const sessRate = files.length / sessS;
   const head = [
-    { run: `ONNX session alone, pre-decoded (batch ${headBatch}, ${threads} threads)`, files: files.length, seconds: round(sessS, 2), imagesPerS: round(sessRate, 2) },
+    { run: `ONNX session alone, pre-decoded (batch ${headBatch}, ${threads} threads)`, files: files.length, seconds: round(sessS, 2), cpuS: round(sess.cpuS, 2), imagesPerS: round(sessRate, 2) },
     { run: 'shoebox index (indexing phase)', files: files.length, seconds: round(cli.indexS, 2), imagesPerS: round(files.length / cli.indexS, 2), ratio: round(files.length / cli.indexS / sessRate, 3) },
-    { run: 'shoebox index (process wall)', files: files.length, seconds: round(cli.wallS, 2), imagesPerS: round(files.length / cli.wallS, 2), ratio: round(files.length / cli.wallS / sessRate, 3) },
+    { run: 'shoebox index (process wall)', files: files.length, seconds: round(cli.wallS, 2), cpuS: cli.cpuS, imagesPerS: round(files.length / cli.wallS, 2), ratio: round(files.length / cli.wallS / sessRate, 3), cpuRatio: cli.cpuS ? round(sess.cpuS / cli.cpuS, 3) : null },
   ];
   printTable(`Model-bound indexing (${manifest.id}, ${files.length} 12 MP JPEGs; target ratio >= 0.90)`, head);
 
@@ -218,15 +223,21 @@ export async function runModelBound(opts: ModelBoundOptions): Promise<Record<str
     for (const [dec, inf] of opts.splits) {
       const s = await sessionOnly(opts.modelDir, sweepTensors, batch, inf);
       const ix = await engineIndex(opts.modelDir, sweepView, batch, dec, inf);
-      sweep.push({ batch, decodeThreads: dec, inferThreads: inf, sessionImagesPerS: round(sweepTensors.length / s, 2), indexImagesPerS: round(sweepFilesList.length / ix, 2), ratio: round((sweepFilesList.length / ix) / (sweepTensors.length / s), 3) });
-      console.error(`  sweep batch=${batch} decode=${dec} infer=${inf}: ${round(sweepFilesList.length / ix, 2)} images/s`);
+      const n = sweepFilesList.length;
+      sweep.push({
+        batch, decodeThreads: dec, inferThreads: inf,
+        sessionImagesPerS: round(n / s.seconds, 2), indexImagesPerS: round(n / ix.seconds, 2), ratio: round(s.seconds / ix.seconds, 3),
+        sessionCpuMsPerImage: round((s.cpuS * 1000) / n, 0), indexCpuMsPerImage: round((ix.cpuS * 1000) / n, 0), cpuRatio: round(s.cpuS / ix.cpuS, 3),
+      });
+      console.error(`  sweep batch=${batch} decode=${dec} infer=${inf}: ${round(n / ix.seconds, 2)} images/s`);
     }
   }
   const best = [...sweep].sort((a, b) => (b.indexImagesPerS as number) - (a.indexImagesPerS as number))[0];
   printTable(`Batch size and thread split (${opts.sweepFiles} files each; best: ${best ? `batch ${String(best.batch)}, decode ${String(best.decodeThreads)}, infer ${String(best.inferThreads)}` : 'n/a'})`, sweep);
   return {
     model: manifest.id, files: files.length, threads, batch: headBatch,
-    session: { seconds: round(sessS, 3), imagesPerS: round(sessRate, 3) },
+    session: { seconds: round(sessS, 3), cpuS: round(sess.cpuS, 3), imagesPerS: round(sessRate, 3) },
+    cpuRatio: cli.cpuS ? round(sess.cpuS / cli.cpuS, 3) : null,
     shoebox: { wallS: round(cli.wallS, 3), indexS: round(cli.indexS, 3), cpuS: cli.cpuS, peakRssMiB: cli.peakRssMiB, summary: cli.summary },
     ratioIndexing: round(files.length / cli.indexS / sessRate, 3), ratioWall: round(files.length / cli.wallS / sessRate, 3),
     target: 0.9, sweep, best,
@@ -236,8 +247,14 @@ export async function runModelBound(opts: ModelBoundOptions): Promise<Record<str
 export async function main(args: string[]): Promise<string[]> {
   const quick = args.includes('--quick');
   const out: string[] = [];
-  const decode = await runDecodeBound({ sceneFiles: quick ? 120 : 500, withReference: true });
-  out.push(writeResult(quick ? 'indexing-decode-quick' : 'indexing-decode', { quick, ...decode }));
+  // --part decode|model runs one half (the other keeps its last result file).
+  const pi = args.indexOf('--part');
+  const part = pi >= 0 ? args[pi + 1] : undefined;
+  if (part !== 'model') {
+    const decode = await runDecodeBound({ sceneFiles: quick ? 120 : 500, withReference: true });
+    out.push(writeResult(quick ? 'indexing-decode-quick' : 'indexing-decode', { quick, ...decode }));
+  }
+  if (part === 'decode') return out;
   const mi = args.indexOf('--model-dir');
   const modelDir = mi >= 0 ? args[mi + 1]! : vitb32Dir();
   // ViT-B/32 costs ~0.15 s per image on 2 idle cores (about 1.5 s on a loaded one): sizes are kept small.

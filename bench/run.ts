@@ -35,12 +35,14 @@ function summarise(files: string[]): Json[] {
     if (name.startsWith('indexing-decode')) {
       add('indexing vs decode limit, ratio (indexing phase)', j.ratioIndexing, '>= 0.85', (j.ratioIndexing as number) >= 0.85);
       add('indexing vs decode limit, ratio (process wall)', j.ratioWall, '>= 0.85', (j.ratioWall as number) >= 0.85);
+      add('indexing vs decode limit, CPU-time ratio (robust to load)', j.cpuRatio, '>= 0.85', typeof j.cpuRatio === 'number' ? j.cpuRatio >= 0.85 : null);
       add('  images/s: baseline / shoebox wall', `${String(get(j, 'baseline', 'imagesPerS'))} / ${round((j.files as number) / (get(j, 'shoebox', 'wallS') as number), 2)}`, '', null);
       add('peak RSS while indexing (MiB)', get(j, 'shoebox', 'peakRssMiB'), '', null);
     } else if (name.startsWith('indexing-model')) {
       if (j.skipped) add('model-bound indexing (ViT-B/32-shaped)', 'skipped', '>= 0.90', null);
       else {
         add('model-bound indexing, ratio (indexing phase)', j.ratioIndexing, '>= 0.90', (j.ratioIndexing as number) >= 0.9);
+        add('model-bound indexing, CPU-time ratio', j.cpuRatio, '>= 0.90', typeof j.cpuRatio === 'number' ? j.cpuRatio >= 0.9 : null);
         const b = j.best as Json | undefined;
         if (b) add('  best batch / decode threads / inference threads', `${String(b.batch)} / ${String(b.decodeThreads)} / ${String(b.inferThreads)} (${String(b.indexImagesPerS)} images/s)`, '', null);
       }
