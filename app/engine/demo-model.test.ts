@@ -41,7 +41,9 @@ describe.skipIf(!haveModel)('engine on the demo model', () => {
   });
 
   it('a single-object caption ranks a scene with that object first', async () => {
-    // Scenes of one large object: their captions are the simplest queries the world makes.
+    // Scenes of one large object: their captions are the simplest queries the world makes. The demo
+    // model knows colour, position and background well and shape barely (its model card): the whole
+    // caption finds the scene, and the object's shape then comes with it.
     const queries = photos.filter((p) => p.scene.groups.length === 1 && p.scene.groups[0]!.count === 1 && p.scene.groups[0]!.size === 'large');
     expect(queries.length, 'the seed must give a few single-object scenes').toBeGreaterThanOrEqual(3);
     const outcomes: { caption: string; top: string | undefined; ok: boolean }[] = [];

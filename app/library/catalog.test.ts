@@ -53,6 +53,20 @@ describe('Catalog', () => {
     ], []);
     expect(cat.photoIds({ folder: 'a' })).toEqual([ids[0], ids[1]]); // not /p/ab
     expect(cat.photoIds({ folder: '/p/a/b' })).toEqual([ids[1]]);
+    // Neighbours of "/p/a/" in byte order ("/p/a.jpg", "/p/a-x/", "/p/a0/") and non-ASCII names.
+    const edge = [
+      cat.insertPhoto({ rootId: r.id, path: '/p/a.jpg', size: 1, mtimeMs: 0, hash: 'e1', status: 'indexed' }),
+      cat.insertPhoto({ rootId: r.id, path: '/p/a-x/4.jpg', size: 1, mtimeMs: 0, hash: 'e2', status: 'indexed' }),
+      cat.insertPhoto({ rootId: r.id, path: '/p/a0/5.jpg', size: 1, mtimeMs: 0, hash: 'e3', status: 'indexed' }),
+      cat.insertPhoto({ rootId: r.id, path: '/p/été/6.jpg', size: 1, mtimeMs: 0, hash: 'e4', status: 'indexed' }),
+      cat.insertPhoto({ rootId: r.id, path: '/p/été/日本/7.jpg', size: 1, mtimeMs: 0, hash: 'e5', status: 'indexed' }),
+    ];
+    expect(cat.photoIds({ folder: 'a' })).toEqual([ids[0], ids[1]]);
+    expect(cat.photoIds({ folder: 'été' })).toEqual([edge[3], edge[4]]);
+    expect(cat.photoIds({ folder: '/p/été/日本' })).toEqual([edge[4]]);
+    const plan = cat.db.prepare("EXPLAIN QUERY PLAN SELECT p.id FROM photos p WHERE p.path >= '/p/a/' AND p.path < '/p/a0'").all() as { detail: string }[];
+    expect(plan.map((x) => x.detail).join(' ')).toMatch(/USING (COVERING )?INDEX .*\(path>\? AND path<\?\)/);
+    cat.deletePhotos(edge);
     expect(cat.photoIds({ dateFrom: '2021-01-01', dateTo: '2021-05-01' })).toEqual([ids[1]]);
     expect(cat.photoIds({ format: ['jpg'] })).toEqual([ids[0], ids[2]]);
     expect(cat.photoIds({ camera: 'eos' })).toEqual([ids[0]]);

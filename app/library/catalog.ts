@@ -356,14 +356,20 @@ export class Catalog {
     const w: string[] = [];
     const params: Record<string, unknown> = {};
     if (status) {
-      w.push('p.status = @status');
+      // With a folder, the path range is the selective term: `+` keeps SQLite from walking the
+      // status index instead (most photos are 'indexed').
+      w.push(f.folder ? '+p.status = @status' : 'p.status = @status');
       params.status = status;
     }
     if (f.folder) {
       const prefixes = this.folderPrefixes(f.folder);
+      // A range on the unique path index (BINARY collation compares UTF-8 bytes): every path that
+      // starts with "…/dir/" sorts from the prefix up to, not including, the prefix with its final
+      // separator bumped by one. substr() = prefix would scan every row.
       const parts = prefixes.map((pre, i) => {
         params[`fp${i}`] = pre;
-        return `(substr(p.path, 1, length(@fp${i})) = @fp${i})`;
+        params[`fpEnd${i}`] = pre.slice(0, -1) + String.fromCharCode(pre.charCodeAt(pre.length - 1) + 1);
+        return `(p.path >= @fp${i} AND p.path < @fpEnd${i})`;
       });
       w.push(parts.length ? `(${parts.join(' OR ')})` : '0');
     }
@@ -409,7 +415,9 @@ export class Catalog {
   folderPrefixes(folder: string): string[] {
     const withSep = (p: string): string => (p.endsWith(path.sep) ? p : p + path.sep);
     if (path.isAbsolute(folder)) return [withSep(path.resolve(folder))];
-    return this.roots().map((r) => withSep(path.resolve(r.path, folder)));
+    // Root paths only: roots() also counts every root's photos.
+    const roots = this.db.prepare('SELECT path FROM roots ORDER BY path').pluck().all() as string[];
+    return roots.map((r) => withSep(path.resolve(r, folder)));
   }
 
   /** Ids of photos passing the filters, sorted and paged. */
