@@ -120,3 +120,35 @@ describe('defaultLibraryDir', () => {
     expect(defaultLibraryDir({ APPDATA: 'C:\\Users\\u\\AppData\\Roaming' }, { platform: 'win32', home: 'C:\\Users\\u' })).toBe('C:\\Users\\u\\AppData\\Roaming\\Shoebox');
   });
 });
+
+describe('Catalog counts cache', () => {
+  it('answers unfiltered counts from a cache that any write, here or in another connection, invalidates', () => {
+    const r = cat.addRoot('/q');
+    const a = cat.insertPhoto({ rootId: r.id, path: '/q/a.jpg', size: 1, mtimeMs: 0, hash: 'a' });
+    expect(cat.countPhotos({})).toBe(0);
+    expect(cat.counts()).toMatchObject({ total: 1, pending: 1, indexed: 0 });
+    cat.writeBatch('m', [{ id: a, vector: vec(1, 0), meta: meta() }], []);
+    expect(cat.countPhotos({})).toBe(1);
+    expect(cat.counts()).toMatchObject({ total: 1, pending: 0, indexed: 1 });
+    // A removal that reaches photos only through ON DELETE CASCADE.
+    cat.removeRoot(r.id);
+    expect(cat.countPhotos({})).toBe(0);
+    expect(cat.counts().total).toBe(0);
+    // Another connection writes: data_version tells this one.
+    const other = Catalog.open(cat.file);
+    if (!other.ok) throw new Error(other.error.message);
+    const r2 = other.value.addRoot('/r');
+    other.value.insertPhoto({ rootId: r2.id, path: '/r/b.jpg', size: 1, mtimeMs: 0, hash: 'b', status: 'indexed' });
+    other.value.close();
+    expect(cat.countPhotos({})).toBe(1);
+    expect(cat.counts()).toMatchObject({ total: 1, indexed: 1 });
+    // Rolled back: still right.
+    expect(() => cat.tx(() => {
+      cat.setPhotoStatus(cat.photoIds({})[0]!, 'failed', 'x');
+      expect(cat.countPhotos({})).toBe(0);
+      throw new Error('rollback');
+    })).toThrow('rollback');
+    expect(cat.countPhotos({})).toBe(1);
+  });
+});
+

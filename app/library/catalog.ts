@@ -428,8 +428,30 @@ export class Catalog {
     return this.db.prepare(sql).pluck().all({ ...params, limit: q.limit ?? -1, offset: q.offset ?? 0 }) as number[];
   }
   countPhotos(filters: Filters, status: PhotoStatus | null = 'indexed'): number {
-    const { where, params } = this.filterSql(filters, status);
-    return this.db.prepare(`SELECT COUNT(*) FROM photos p ${where}`).pluck().get(params) as number;
+    const count = (): number => {
+      const { where, params } = this.filterSql(filters, status);
+      return this.db.prepare(`SELECT COUNT(*) FROM photos p ${where}`).pluck().get(params) as number;
+    };
+    // Every unfiltered search asks for this; COUNT over 100k rows is tens of ms.
+    return Catalog.isUnfiltered(filters) ? this.cached(`count:${status ?? 'any'}`, count) : count();
+  }
+
+  private readonly memo = new Map<string, { version: string; value: unknown }>();
+  private versionStmt: Database.Statement | null = null;
+  /**
+   * `fn()` cached until the database changes: total_changes() moves with every write of this
+   * connection, data_version with every commit of another one, so a stale answer is impossible.
+   */
+  private cached<T>(key: string, fn: () => T): T {
+    // Inside a transaction the answer could be rolled back without moving either counter.
+    if (this.db.inTransaction) return fn();
+    this.versionStmt ??= this.db.prepare('SELECT total_changes() || \':\' || (SELECT data_version FROM pragma_data_version)').pluck();
+    const version = this.versionStmt.get() as string;
+    const hit = this.memo.get(key);
+    if (hit && hit.version === version) return hit.value as T;
+    const value = fn();
+    this.memo.set(key, { version, value });
+    return value;
   }
   /** True when the filters restrict nothing (so a plain HNSW query needs no post-filter). */
   static isUnfiltered(f: Filters): boolean {
@@ -469,9 +491,8 @@ export class Catalog {
   }
 
   counts(): CatalogCounts {
-    const r = this.db.prepare(`SELECT COUNT(*) AS total, COALESCE(SUM(status = 'indexed'), 0) AS indexed, COALESCE(SUM(status = 'pending'), 0) AS pending,
-      COALESCE(SUM(status = 'failed'), 0) AS failed, COALESCE(SUM(status = 'unsupported'), 0) AS unsupported FROM photos`).get() as CatalogCounts;
-    return r;
+    return { ...this.cached('counts', () => this.db.prepare(`SELECT COUNT(*) AS total, COALESCE(SUM(status = 'indexed'), 0) AS indexed, COALESCE(SUM(status = 'pending'), 0) AS pending,
+      COALESCE(SUM(status = 'failed'), 0) AS failed, COALESCE(SUM(status = 'unsupported'), 0) AS unsupported FROM photos`).get() as CatalogCounts) };
   }
 
   // ---- skipped files and scan issues -------------------------------------------------------------
