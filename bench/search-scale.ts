@@ -243,12 +243,24 @@ export function searchScaleOptions(quick: boolean, sizes?: number[]): SearchScal
   return sizes ? { ...base, sizes } : base;
 }
 
+/** `--sizes a,b`, `--ef a,b`, `--m a,b`, `--efc a,b` override the defaults (M × efC combinations run at the smallest size). */
 export function main(args: string[]): string {
   const quick = args.includes('--quick');
-  const si = args.indexOf('--sizes');
-  const sizes = si >= 0 ? args[si + 1]!.split(',').map(Number) : undefined;
-  const result = runSearchScale(searchScaleOptions(quick, sizes));
-  const file = writeResult(quick ? 'search-scale-quick' : sizes ? `search-scale-${sizes.join('-')}` : 'search-scale', result);
+  const list = (flag: string): number[] | undefined => {
+    const i = args.indexOf(flag);
+    return i >= 0 ? args[i + 1]!.split(',').map(Number) : undefined;
+  };
+  const sizes = list('--sizes');
+  const opts = searchScaleOptions(quick, sizes);
+  const ef = list('--ef');
+  const m = list('--m');
+  const efc = list('--efc');
+  if (ef) opts.efValues = ef;
+  if (m) opts.mValues = m;
+  if (efc) opts.efConstructionValues = efc;
+  const result = runSearchScale(opts);
+  const tag = [sizes ? sizes.join('-') : null, m ? `m${m.join('-')}` : null, ef ? `ef${ef.join('-')}` : null].filter(Boolean).join('-');
+  const file = writeResult(quick ? 'search-scale-quick' : tag ? `search-scale-${tag}` : 'search-scale', result);
   console.log(`\nwrote ${file}`);
   return file;
 }
