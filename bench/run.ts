@@ -92,5 +92,5 @@ for (const [name, fn] of Object.entries(BENCHMARKS)) {
 }
 const summary = summarise(files);
 printTable('Summary', summary);
-const out = writeResult(quick ? 'summary-quick' : only ? `summary-${only}` : 'summary', { quick, only: only ?? null, loadAverageAtStart: load, loadAverageAtEnd: loadavg(), seconds: Math.round((Date.now() - started) / 1000), files: files.map((f) => f.replace(/^.*\/bench\/results\//, '')), summary });
+const out = writeResult(`summary${only ? `-${only}` : ''}${quick ? '-quick' : ''}`, { quick, only: only ?? null, loadAverageAtStart: load, loadAverageAtEnd: loadavg(), seconds: Math.round((Date.now() - started) / 1000), files: files.map((f) => f.replace(/^.*\/bench\/results\//, '')), summary });
 console.log(`\nwrote ${[...files, out].join('\n      ')}\n(total ${((Date.now() - started) / 1000).toFixed(0)} s)`);
