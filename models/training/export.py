@@ -168,8 +168,10 @@ def main():
         f.write('\n')
 
     info = {'logit_scale': float(model.logit_scale().item())}
-    steps, secs = ck['args']['steps'], ck.get('train_seconds', 0)
-    desc = (f'A small CLIP trained by Shoebox on its synthetic scene world ({steps} steps, {secs / 60:.0f} min on 2 CPU cores). '
+    steps = ck['args']['steps']
+    # a phase-2 checkpoint records the checkpoint it continued from (train.py --init)
+    phases = f"{torch.load(ck['args']['init'])['args']['steps']:,} + {steps:,} steps in two phases" if ck['args'].get('init') and os.path.exists(ck['args']['init']) else f'{steps:,} steps'
+    desc = (f'A small CLIP trained by Shoebox on its synthetic scene world ({phases} on 2 CPU cores). '
             'It knows coloured shapes on simple backgrounds, not real photos; see MODEL_CARD.md.')
     man = manifest(args.out, info, tok_name, templates, model.cfg.embed_dim, desc)
     with open(os.path.join(args.out, 'model.json'), 'w') as f:

@@ -117,6 +117,9 @@ def main():
     ap.add_argument('--hard-frac', type=float, default=0.0, help='fraction of steps with hard-negative batches (see HardBatches)')
     ap.add_argument('--hard-per-key', type=int, default=16, help='images per (colour, position) in a hard batch')
     ap.add_argument('--config', default='{}', help='JSON overrides of model.Config')
+    ap.add_argument('--short-frac', type=float, default=0.0,
+                    help='fraction of texts drawn from each image\'s short (partial) captions: "a red star", "a photo of a star"')
+    ap.add_argument('--init', help='start from this checkpoint (same config) instead of random weights')
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -128,7 +131,10 @@ def main():
     info, images, tokens = load_data(args.data)
     n, k = images.shape[0], tokens.shape[1]
     cfg = Config(vocab_size=vocab_size, context_length=info['context'], **json.loads(args.config))
-    model = Clip(cfg).to(memory_format=torch.channels_last)
+    model = Clip(cfg)
+    if args.init:
+        model.load_state_dict(torch.load(args.init)['state_dict'])
+    model = model.to(memory_format=torch.channels_last)
     norm = Normalise(info['mean'], info['std'])
     val = load_data(args.val) if args.val else None
 
@@ -143,6 +149,11 @@ def main():
     print(f'train: {n} images x {k} captions, {args.steps} steps of {args.batch}, '
           f'{sum(p.numel() for p in model.parameters()) / 1e6:.2f}M params, {args.threads} threads', flush=True)
     order, pos = rng.permutation(n), 0
+    # Short captions name one or two attributes of the largest object; drawing them more often gives
+    # the loss a reason to tell shapes apart (full captions are separable by colour and place alone).
+    lengths = tokens.long().argmax(dim=-1)                     # position of <|endoftext|> = caption length + 1
+    short = lengths <= 7                                  # [n, k]
+    has_short = short.any(dim=1)
     hard = HardBatches(largest_keys(args.data), args.hard_per_key, rng) if args.hard_frac > 0 else None
     t0 = time.perf_counter()
     t_log, seen = t0, 0
@@ -160,7 +171,13 @@ def main():
             # small translations keep the meaning ("left" stays left); no flips: left/right matter
             dx, dy = (int(v) for v in rng.integers(-args.shift, args.shift + 1, size=2))
             I = torch.roll(I, shifts=(dy, dx), dims=(2, 3))
-        T = trim(tokens[idx, torch.from_numpy(rng.integers(0, k, size=len(idx)))])
+        cap = torch.from_numpy(rng.integers(0, k, size=len(idx)))
+        if args.short_frac > 0:
+            want = torch.from_numpy(rng.random(len(idx)) < args.short_frac) & has_short[idx]
+            # a random short caption of each chosen image: random scores, masked to its short ones
+            pick = (torch.from_numpy(rng.random((len(idx), k))).float() * short[idx].float()).argmax(dim=1)
+            cap = torch.where(want, pick, cap)
+        T = trim(tokens[idx, cap])
         for g in opt.param_groups:
             g['lr'] = lr_at(step)
         loss, logits = model.clip_loss(norm(I), T)
