@@ -3,11 +3,11 @@
 // index` only ever encodes images, so neither pays for what it does not use: ONNX sessions are
 // the slow part of opening a model, and the text side's tokenizer brings the ftfy port and its
 // tables (over a second of start-up under tsx on a busy machine).
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ModelManifestSchema, type ModelManifest } from '../embed/common/model-format.js';
+import type { ModelManifest } from '../embed/common/model-format.js';
+import { readManifest } from '../embed/node/read-manifest.js';
 import { resolveRuntimeSettings, type RuntimeSettings } from '../embed/node/execution-providers.js';
-import { appError, err, ok, toAppError, type Result } from '../shared/result.js';
+import { err, ok, type Result } from '../shared/result.js';
 import type { EngineModel, EngineRuntime } from './context.js';
 
 export interface LazyModelOptions {
@@ -21,38 +21,8 @@ export interface LazyModelOptions {
 /** Provider shown before the sessions exist: which one runs is only known once they are created. */
 export const NOT_LOADED = 'not-loaded';
 
-/**
- * Reads and validates `<dir>/model.json` like role rt's readManifest (app/embed/node/model-load.ts),
- * which cannot be imported without the tokenizer and ONNX Runtime; keep the two in step.
- */
-export async function readManifestOnly(dir: string): Promise<Result<ModelManifest>> {
-  const file = join(dir, 'model.json');
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const ae = toAppError(e, 'io', file);
-    if (ae.code === 'not-found') return err(appError('model-invalid', `no model.json in ${dir}`, { hint: 'is this a model folder?' }));
-    return err(appError('model-invalid', `model.json could not be read: ${ae.message}`, { path: file }));
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    return err(appError('model-invalid', `model.json is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { path: file }));
-  }
-  const parsed = ModelManifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return err(appError('model-invalid', `model.json: ${issue.path.length ? issue.path.join('.') : '(top level)'}: ${issue.message}`, { path: file }));
-  }
-  const m = parsed.data;
-  const listed = new Set(m.files.map((f) => f.path));
-  for (const [role, f] of [['image.file', m.image.file], ['text.file', m.text.file], ['tokenizer.file', m.tokenizer.file]] as const) {
-    if (!listed.has(f)) return err(appError('model-invalid', `model.json: ${role} '${f}' is not listed in files (every file needs a checksum)`, { path: file }));
-  }
-  return ok(m);
-}
+/** model.json alone (no sessions, no tokenizer): see app/embed/node/read-manifest.ts. */
+export const readManifestOnly = readManifest;
 
 type Encoders = Pick<EngineModel, 'image' | 'text'>;
 interface Side<T> {

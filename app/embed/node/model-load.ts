@@ -1,19 +1,19 @@
 // Loads a model folder: model.json (validated), file checksums, tokenizer, one ONNX Runtime
 // session per encoder on the best available execution provider, and encoders bound to the
 // graphs' real inputs and outputs. Every refusal is one line naming the file and the problem.
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as ort from 'onnxruntime-node';
-import { appError, err, ok, toAppError, type Result } from '../../shared/result.js';
-import { ModelManifestSchema, type ModelManifest } from '../common/model-format.js';
+import { err, ok, type Result } from '../../shared/result.js';
+import type { ModelManifest } from '../common/model-format.js';
 import { createTextEncoder, type TextEncoder } from '../common/text-encoder.js';
 import type { ClipTokenizer } from '../common/tokenizer.js';
+import { readManifest } from './read-manifest.js';
 import { verifyCachePath, verifyModelFiles, type VerifyReport } from './checksums.js';
 import { createSessions, resolveRuntimeSettings, type RuntimeInfo } from './execution-providers.js';
 import { createImageEncoder, type ImageEncoder } from './image-encoder.js';
 import { loadTokenizer } from './load-tokenizer.js';
 
+export { bundledModelDir, readManifest } from './read-manifest.js';
 export type { RuntimeInfo } from './execution-providers.js';
 export type { ImageEncoder } from './image-encoder.js';
 export type { TextEncoder } from '../common/text-encoder.js';
@@ -41,42 +41,6 @@ export interface LoadModelOptions {
   verifyCachePath?: string | null;
   /** Environment for SHOEBOX_PROVIDERS / SHOEBOX_THREADS (default process.env). */
   env?: NodeJS.ProcessEnv;
-}
-
-/** The model that ships with the app: `<repo>/models/demo`. */
-export function bundledModelDir(): string {
-  return fileURLToPath(new URL('../../../models/demo', import.meta.url));
-}
-
-/** Reads and validates `<dir>/model.json`, and checks that the files it names are all listed with checksums. */
-export async function readManifest(dir: string): Promise<Result<ModelManifest>> {
-  const path = join(dir, 'model.json');
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const ae = toAppError(e, 'io', path);
-    if (ae.code === 'not-found') return err(appError('model-invalid', `no model.json in ${dir}`, { hint: 'is this a model folder?' }));
-    return err(appError('model-invalid', `model.json could not be read: ${ae.message}`, { path }));
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    return err(appError('model-invalid', `model.json is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { path }));
-  }
-  const parsed = ModelManifestSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const where = issue.path.length ? issue.path.join('.') : '(top level)';
-    return err(appError('model-invalid', `model.json: ${where}: ${issue.message}`, { path }));
-  }
-  const m = parsed.data;
-  const listed = new Set(m.files.map((f) => f.path));
-  for (const [role, file] of [['image.file', m.image.file], ['text.file', m.text.file], ['tokenizer.file', m.tokenizer.file]] as const) {
-    if (!listed.has(file)) return err(appError('model-invalid', `model.json: ${role} '${file}' is not listed in files (every file needs a checksum)`, { path }));
-  }
-  return ok(m);
 }
 
 export async function loadModel(dir: string, opts: LoadModelOptions = {}): Promise<Result<LoadedModel>> {
