@@ -115,6 +115,20 @@ export function partialCaptionWith(scene: Scene, rng: Rng): string {
 export interface CaptionOptions {
   /** Probability that a caption after the first is an attribute-only caption of the largest object (default 0). */
   partial?: number;
+  /** Probability that a caption after the first names one group alone, any group (default 0). */
+  groupPartial?: number;
+}
+
+/**
+ * One group alone, whichever it is: "two red circles", "a small blue star on the left". Partial
+ * captions of the largest object never show a small group by itself, yet that is how people search.
+ */
+export function groupCaptionWith(scene: Scene, rng: Rng): string {
+  const g = rng.pick(scene.groups);
+  const shapeWord = g.count === 1 ? g.shape : SHAPE_PLURAL[g.shape];
+  const size = rng.chance(0.5) ? `${rng.pick(SIZE_WORDS[g.size])} ` : '';
+  const where = rng.chance(0.3) ? ` ${rng.pick(POSITION_PHRASES[g.position])}` : '';
+  return `${rng.pick(COUNT_WORDS[g.count])} ${size}${g.colour} ${shapeWord}${where}`;
 }
 
 /**
@@ -125,9 +139,11 @@ export function captionScene(scene: Scene, k: number, opts: CaptionOptions = {})
   const rng = rngFor(scene.seed, scene.index, STREAM.caption);
   const out: string[] = [];
   for (let i = 0; i < k; i++) {
-    const partial = i > 0 && (opts.partial ?? 0) > 0 && rng.chance(opts.partial ?? 0);
-    let text = partial ? partialCaptionWith(scene, rng) : captionWith(scene, rng);
-    for (let tries = 0; tries < 10 && out.includes(text); tries++) text = partial ? partialCaptionWith(scene, rng) : captionWith(scene, rng);
+    const group = i > 0 && (opts.groupPartial ?? 0) > 0 && rng.chance(opts.groupPartial ?? 0);
+    const partial = !group && i > 0 && (opts.partial ?? 0) > 0 && rng.chance(opts.partial ?? 0);
+    const make = (): string => (group ? groupCaptionWith(scene, rng) : partial ? partialCaptionWith(scene, rng) : captionWith(scene, rng));
+    let text = make();
+    for (let tries = 0; tries < 10 && out.includes(text); tries++) text = make();
     out.push(text);
   }
   return out;

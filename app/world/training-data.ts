@@ -33,6 +33,8 @@ export interface TrainingDataOptions {
   split?: Split;
   /** Probability that captions 1..K-1 are attribute-only captions of the largest object (default 0). */
   partial?: number;
+  /** Probability that captions 2..K name one group alone (see groupCaptionWith). */
+  groupPartial?: number;
   /** Renders in flight (default 4). */
   concurrency?: number;
   /** Short side of the rendered photo, before the app resizes it (default 64–160). */
@@ -51,6 +53,7 @@ export interface TrainingDataInfo {
   mean: number[];
   std: number[];
   partial: number;
+  groupPartial: number;
 }
 
 /** The render of one training sample: size, aspect ratio and JPEG quality vary like real photos. */
@@ -75,13 +78,13 @@ interface Sample {
   render: { width: number; height: number; quality: number };
 }
 
-async function makeSample(index: number, opts: Required<Pick<TrainingDataOptions, 'seed' | 'captions' | 'split' | 'partial' | 'minSide' | 'maxSide'>>, spec: PreprocessSpec): Promise<Sample> {
+async function makeSample(index: number, opts: Required<Pick<TrainingDataOptions, 'seed' | 'captions' | 'split' | 'partial' | 'groupPartial' | 'minSide' | 'maxSide'>>, spec: PreprocessSpec): Promise<Sample> {
   const scene = sampleScene(opts.seed, index, opts.split);
   const render = sampleRenderSettings(opts.seed, index, opts.minSide, opts.maxSide);
   const jpeg = await renderScene(scene, render.width, render.height).jpeg({ quality: render.quality }).toBuffer();
   const pre = await preprocessToRgb(jpeg, spec);
   if (!pre.ok) throw new AppFailure(pre.error);
-  return { rgb: pre.value.rgb, captions: captionScene(scene, opts.captions, { partial: opts.partial }), scene, render };
+  return { rgb: pre.value.rgb, captions: captionScene(scene, opts.captions, { partial: opts.partial, groupPartial: opts.groupPartial }), scene, render };
 }
 
 function tokenize(tokenizer: ClipTokenizer, captions: string[]): Buffer {
@@ -104,7 +107,7 @@ export async function writeTrainingData(dir: string, options: TrainingDataOption
   const tok = await loadTokenizer(options.tokenizerPath, { file: options.tokenizerPath, contextLength: context, padId: 0, cleaning: 'clip', truncation: 'clip' });
   if (!tok.ok) return tok;
   const spec = demoPreprocessSpec(size);
-  const sampleOpts = { seed: options.seed, captions: k, split, partial, minSide: options.minSide ?? 64, maxSide: options.maxSide ?? 160 };
+  const sampleOpts = { seed: options.seed, captions: k, split, partial, groupPartial: options.groupPartial ?? 0, minSide: options.minSide ?? 64, maxSide: options.maxSide ?? 160 };
 
   const handles: FileHandle[] = [];
   try {
@@ -128,7 +131,7 @@ export async function writeTrainingData(dir: string, options: TrainingDataOption
       await meta!.write(`${lines.join('\n')}\n`);
       options.onProgress?.(start + n, options.count);
     }
-    const info: TrainingDataInfo = { count: options.count, size, captions: k, context, seed: options.seed, split, mean: [...spec.mean], std: [...spec.std], partial };
+    const info: TrainingDataInfo = { count: options.count, size, captions: k, context, seed: options.seed, split, mean: [...spec.mean], std: [...spec.std], partial, groupPartial: options.groupPartial ?? 0 };
     await writeFile(join(dir, 'info.json'), `${JSON.stringify(info, null, 2)}\n`);
     return ok(info);
   } catch (e) {

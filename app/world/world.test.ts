@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captionScene, relationOf } from './caption.js';
+import { captionScene, groupCaptionWith, relationOf } from './caption.js';
 import { createRng } from './prng.js';
 import { largestGroup, sampleScene } from './scene.js';
 import {
@@ -132,6 +132,19 @@ describe('captions', () => {
       }
     }
     expect(kinds).toEqual(new Set(['true/true', 'true/false', 'false/true']));
+  });
+
+  it('group captions name one of the scene\'s groups by colour and shape, in the plural when it has several', () => {
+    const rng = createRng(5);
+    let plural = 0;
+    for (let i = 0; i < 200; i++) {
+      const s = sampleScene(61, i);
+      const words = phraseWords(groupCaptionWith(s, rng));
+      const g = s.groups.find((x) => words.includes(x.colour) && words.includes(x.count === 1 ? x.shape : SHAPE_PLURAL[x.shape]));
+      expect(g, words.join(' ')).toBeDefined();
+      if (g && g.count > 1) plural++;
+    }
+    expect(plural).toBeGreaterThan(10);
   });
 
   it('vary: a scene gets distinct captions', () => {
