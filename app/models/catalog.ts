@@ -46,7 +46,7 @@ export const CatalogModelSchema = z.object({
   tokenizer: z.object({
     contextLength: z.number().int().min(2),
     padId: z.number().int().nonnegative().nullable(),
-    cleaning: z.enum(['clip', 'none']),
+    cleaning: z.enum(['clip', 'canonicalize', 'none']),
     truncation: z.enum(['clip', 'plain']),
   }),
   tensors: z.object({

@@ -48,8 +48,12 @@ export const TokenizerSpecSchema = z.object({
   file: z.string().min(1), // tokenizer.json (Hugging Face format)
   contextLength: z.number().int().min(2).max(1024),
   padId: z.number().int().nonnegative(),
-  /** 'clip': OpenAI's text cleaning (ftfy + html unescape + whitespace + lowercase) before BPE. 'none': the tokenizer.json alone. */
-  cleaning: z.enum(['clip', 'none']).default('clip'),
+  /**
+   * 'clip': OpenAI's text cleaning (ftfy + html unescape + whitespace + lowercase) before BPE.
+   * 'canonicalize': SigLIP's (lowercase, ASCII punctuation removed, whitespace collapsed), then the tokenizer.json.
+   * 'none': the tokenizer.json alone.
+   */
+  cleaning: z.enum(['clip', 'canonicalize', 'none']).default('clip'),
   /** CLIP truncates keeping end-of-text last; SigLIP-style models pad with padId and have no forced end token. */
   truncation: z.enum(['clip', 'plain']).default('clip'),
 });

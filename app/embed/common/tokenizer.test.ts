@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClipTokenizer } from './tokenizer.js';
+import { ClipTokenizer, canonicalizeText } from './tokenizer.js';
 import type { TokenizerSpec } from './model-format.js';
 import { END, START, tinyJson, vocab } from './tokenizer.fixture.js';
 
@@ -70,5 +70,47 @@ describe('ClipTokenizer', () => {
   it('refuses CLIP-style tokenizing when the file has no start/end tokens', () => {
     const noSpecials = { ...tinyJson, added_tokens: [], post_processor: null, model: { ...tinyJson.model, unk_token: null, vocab: Object.fromEntries(Object.entries(vocab).filter(([k]) => !k.startsWith('<|'))) } };
     expect(ClipTokenizer.fromJson(noSpecials, spec()).ok).toBe(false);
+  });
+
+  // SigLIP's T5 and XLM-R's files are SentencePiece Unigram models: the shape of the upstream files
+  // (Metaspace pre-tokenizer, `</s>` appended by the post-processor), with a tiny vocabulary.
+  const unigram = {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: ['<pad>', '</s>', '<unk>'].map((content, id) => ({ id, content, special: true, single_word: false, lstrip: false, rstrip: false, normalized: false })),
+    normalizer: null,
+    pre_tokenizer: { type: 'Metaspace', replacement: '\u2581', prepend_scheme: 'always', split: true },
+    post_processor: {
+      type: 'TemplateProcessing',
+      single: [{ Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '</s>', type_id: 0 } }],
+      pair: [],
+      special_tokens: { '</s>': { id: '</s>', ids: [1], tokens: ['</s>'] } },
+    },
+    decoder: null,
+    model: { type: 'Unigram', unk_id: 2, vocab: [['<pad>', 0], ['</s>', 0], ['<unk>', 0], ['\u2581a', -2], ['\u2581cat', -3], ['\u2581c', -4], ['at', -4]] },
+  };
+
+  it("drives a SentencePiece (Unigram) tokenizer.json with cleaning 'none', padded with the spec's pad id", () => {
+    const r = ClipTokenizer.fromJson(unigram, spec({ cleaning: 'none', truncation: 'plain', contextLength: 6, padId: 1 }));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    // "▁cat" beats "▁c" + "at" on score; the post-processor appends </s> (1); padding is </s> too, as SigLIP pads
+    expect(Array.from(r.value.encode('a cat'))).toEqual([3, 4, 1, 1, 1, 1]);
+    expect(Array.from(r.value.encode('a cat a cat a cat'))).toEqual([3, 4, 3, 4, 3, 4]);
+  });
+
+  it('refuses CLIP-style tokenizing of a SentencePiece file, naming the missing CLIP tokens', () => {
+    const r = ClipTokenizer.fromJson(unigram, spec());
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toContain('<|startoftext|>');
+  });
+
+  it("canonicalises SigLIP text like open_clip: lowercase, punctuation gone, whitespace collapsed", () => {
+    expect(canonicalizeText('  A Dog_on the BEACH!!  (at sunset), isn\'t it? ')).toBe('a dog on the beach at sunset isnt it');
+    expect(canonicalizeText('Café — naïve')).toBe('café — naïve'); // only ASCII punctuation goes, as in Python's string.punctuation
+    const r = ClipTokenizer.fromJson(unigram, spec({ cleaning: 'canonicalize', truncation: 'plain', contextLength: 4, padId: 1 }));
+    if (!r.ok) throw new Error(r.error.message);
+    expect(Array.from(r.value.encode('A CAT!'))).toEqual([3, 4, 1, 1]);
   });
 });

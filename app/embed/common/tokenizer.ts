@@ -40,7 +40,7 @@ export class ClipTokenizer {
   private constructor(
     private readonly tok: Tokenizer,
     private readonly preTokenizer: PreTokenizerLike | null,
-    private readonly model: ModelLike,
+    private readonly model: ModelLike | null,
     spec: TokenizerSpec,
     specials: Map<string, number>,
     private readonly splitRe: RegExp,
@@ -69,9 +69,14 @@ export class ClipTokenizer {
     } catch (e) {
       return err(appError('bad-input', `tokenizer.json could not be loaded: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`));
     }
+    const cleaning = spec.cleaning ?? 'clip';
+    const truncation = spec.truncation ?? 'clip';
     const model = tok.model as unknown as ModelLike | null;
-    if (!model || typeof model.encode !== 'function' || !(model.tokens_to_ids instanceof Map)) {
-      return err(appError('unsupported', 'tokenizer.json has a tokenizer model this app cannot drive'));
+    // CLIP-style cleaning drives the BPE model piece by piece; 'none' (SigLIP's and XLM-R's
+    // SentencePiece/Unigram files) runs the library's whole pipeline, which handles any model type.
+    const drivable = !!model && typeof model.encode === 'function' && model.tokens_to_ids instanceof Map;
+    if (cleaning === 'clip' && !drivable) {
+      return err(appError('unsupported', 'tokenizer.json has a tokenizer model that CLIP text cleaning cannot drive (use cleaning "none")'));
     }
     // Start/end ids by their text (added tokens first, then the vocabulary), never CLIP's numbers:
     // the demo model has its own small vocabulary.
@@ -79,11 +84,9 @@ export class ClipTokenizer {
     const specials = new Map<string, number>();
     for (const s of [START_OF_TEXT, END_OF_TEXT]) {
       const fromAdded = added.find((t) => t?.content === s && Number.isInteger(t.id))?.id as number | undefined;
-      const id = fromAdded ?? model.tokens_to_ids.get(s);
+      const id = fromAdded ?? (drivable ? model!.tokens_to_ids.get(s) : undefined);
       if (id !== undefined) specials.set(s, id);
     }
-    const cleaning = spec.cleaning ?? 'clip';
-    const truncation = spec.truncation ?? 'clip';
     if ((cleaning === 'clip' || truncation === 'clip') && (!specials.has(START_OF_TEXT) || !specials.has(END_OF_TEXT))) {
       return err(appError('bad-input', `tokenizer.json has no ${START_OF_TEXT} / ${END_OF_TEXT} tokens, which CLIP-style tokenizing needs`));
     }
@@ -94,12 +97,13 @@ export class ClipTokenizer {
     } catch {
       splitRe = new RegExp(CLIP_SPLIT_PATTERN, 'gu');
     }
-    return ok(new ClipTokenizer(tok, pre, model, { ...spec, cleaning, truncation }, specials, splitRe));
+    return ok(new ClipTokenizer(tok, pre, drivable ? model : null, { ...spec, cleaning, truncation }, specials, splitRe));
   }
 
   /** The ids of one text without padding or truncation, wrapped as the model expects. */
   encodeUnpadded(text: string): number[] {
     if (this.cleaning === 'none') return this.tok.encode(text).ids.slice();
+    if (this.cleaning === 'canonicalize') return this.tok.encode(canonicalizeText(text)).ids.slice();
     return [this.startId!, ...this.encodeCleaned(cleanClipText(text)), this.endId!];
   }
 
@@ -157,8 +161,10 @@ export class ClipTokenizer {
   private encodeSegment(text: string, ids: number[]): void {
     if (!text) return;
     const pieces = this.preTokenizer ? this.preTokenizer.pre_tokenize(text) : [text];
-    for (const t of this.model.encode(pieces)) {
-      const id = this.model.tokens_to_ids.get(t);
+    // Only reached with cleaning 'clip', which fromJson allows only for a drivable model.
+    const model = this.model!;
+    for (const t of model.encode(pieces)) {
+      const id = model.tokens_to_ids.get(t);
       if (id !== undefined) ids.push(id);
     }
   }
@@ -176,4 +182,18 @@ function findSplitPattern(pre: unknown): string | null {
     }
   }
   return null;
+}
+
+/**
+ * SigLIP's text canonicalisation (open_clip `canonicalize_text`, transformers' SiglipTokenizer with
+ * do_lower_case): underscores to spaces, Python's `string.punctuation` removed, lowercase, whitespace
+ * collapsed. The models were trained on text cleaned this way; their tokenizer.json does not do it.
+ */
+export function canonicalizeText(text: string): string {
+  return text
+    .replace(/_/g, ' ')
+    .replace(/[!"#$%&'()*+,\-./:;<=>?@[\\\]^`{|}~]/g, '')
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .trim();
 }

@@ -104,6 +104,15 @@ export function isClipTokenizer(tokenizer: Record<string, unknown>): boolean {
   return tokenId(tokenizer, '<|startoftext|>') !== undefined && tokenId(tokenizer, '<|endoftext|>') !== undefined;
 }
 
+/**
+ * How a model's text is cleaned before its tokenizer.json: OpenAI BPE files get CLIP's cleaning;
+ * SigLIP models were trained on canonicalised text (lowercase, no punctuation); others get none.
+ */
+export function textCleaning(tokenizer: Record<string, unknown>, siglip: boolean): 'clip' | 'canonicalize' | 'none' {
+  if (isClipTokenizer(tokenizer)) return 'clip';
+  return siglip ? 'canonicalize' : 'none';
+}
+
 /** Pad id: tokenizer_config.json's pad_token looked up in tokenizer.json; a catalog value, then 0, otherwise. */
 export function padIdOf(tokenizer: Record<string, unknown>, tokConfig: Record<string, unknown> | null, fallback: number | null | undefined): number {
   const pad = tokConfig ? tokenText(tokConfig.pad_token) : undefined;

@@ -10,7 +10,7 @@ import type { PreprocessSpec } from '../../embed/common/model-format.js';
 import { appError, err, type Result } from '../../shared/result.js';
 import type { ModelManifest } from '../../embed/common/model-format.js';
 import {
-  DEFAULT_LOGIT_SCALE, DEFAULT_TEMPLATES, checkVocab, fileEntries, finishManifest, isClipTokenizer, listFiles, num, obj, padIdOf, readJson,
+  DEFAULT_LOGIT_SCALE, DEFAULT_TEMPLATES, checkVocab, fileEntries, finishManifest, isClipTokenizer, listFiles, num, obj, padIdOf, readJson, textCleaning,
   type ConvertOptions, type TensorsOf,
 } from './common.js';
 
@@ -47,6 +47,10 @@ export async function convertImmich(dir: string, opts: ConvertOptions): Promise<
   const vocabOk = checkVocab(tok.value, num(textCfg.vocab_size), 'textual/tokenizer.json');
   if (!vocabOk.ok) return vocabOk;
   const clip = isClipTokenizer(tok.value);
+  // open_clip's config says how SigLIP text is cleaned (tokenizer_kwargs.clean = 'canonicalize')
+  const hfName = typeof textCfg.hf_tokenizer_name === 'string' ? textCfg.hf_tokenizer_name : '';
+  const siglip = obj(textCfg.tokenizer_kwargs).clean === 'canonicalize' || /siglip/i.test(hfName);
+  const cleaning = textCleaning(tok.value, siglip);
   const padId = padIdOf(tok.value, tokCfg.value, null);
 
   const tensors: TensorsOf = opts.hints?.tensors ?? {
@@ -66,7 +70,7 @@ export async function convertImmich(dir: string, opts: ConvertOptions): Promise<
     image: { file: 'visual/model.onnx', ...tensors.image },
     text: { file: 'textual/model.onnx', ...tensors.text },
     preprocess: preprocess.value,
-    tokenizer: { file: 'textual/tokenizer.json', contextLength, padId, cleaning: clip ? 'clip' : 'none', truncation: clip ? 'clip' : 'plain' },
+    tokenizer: { file: 'textual/tokenizer.json', contextLength, padId, cleaning, truncation: clip ? 'clip' : 'plain' },
     logitScale: opts.hints?.logitScale ?? DEFAULT_LOGIT_SCALE,
     promptTemplates: opts.hints?.promptTemplates ?? DEFAULT_TEMPLATES,
     files: files.value,

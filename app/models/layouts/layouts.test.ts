@@ -64,7 +64,7 @@ describe('pad ids come from the tokenizer files', () => {
 });
 
 describe('converting a folder', () => {
-  it('SigLIP in the transformers.js layout: pooled outputs, no CLIP cleaning, plain truncation, 64 tokens', async () => {
+  it('SigLIP in the transformers.js layout: pooled outputs, SigLIP canonicalisation, plain truncation, 64 tokens', async () => {
     put('config.json', { model_type: 'siglip', text_config: { hidden_size: 768 }, vision_config: { image_size: 224 } });
     put('preprocessor_config.json', { size: { height: 224, width: 224 }, resample: 3, image_mean: [0.5, 0.5, 0.5], image_std: [0.5, 0.5, 0.5] });
     put('tokenizer.json', unigram);
@@ -78,7 +78,7 @@ describe('converting a folder', () => {
       image: { file: 'onnx/vision_model.onnx', output: 'pooler_output', normalized: false },
       text: { input: { name: 'input_ids', type: 'int64' }, output: 'pooler_output' },
       preprocess: { resize: 'squash', size: 224 },
-      tokenizer: { file: 'tokenizer.json', contextLength: 64, padId: 1, cleaning: 'none', truncation: 'plain' },
+      tokenizer: { file: 'tokenizer.json', contextLength: 64, padId: 1, cleaning: 'canonicalize', truncation: 'plain' },
       source: { kind: 'hub', layout: 'transformers.js', repo: 'x/y', revision: 'abc' },
     });
     expect(m.value.files.map((f) => f.path)).toEqual(['config.json', 'onnx/text_model.onnx', 'onnx/vision_model.onnx', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json']);
@@ -107,6 +107,18 @@ describe('converting a folder', () => {
     if (!m.ok) throw new Error(m.error.message);
     expect(m.value.text).toEqual({ file: 'textual/model.onnx', input: { name: 'input_ids', type: 'int32' }, attentionMask: { name: 'attention_mask', type: 'int32' }, output: 'embedding', normalized: true });
     expect(m.value.tokenizer).toMatchObject({ padId: 1, cleaning: 'none', truncation: 'plain', contextLength: 77 });
+  });
+
+  it('SigLIP in the Immich layout: open_clip config says canonicalize, so the text is canonicalised', async () => {
+    put('config.json', { embed_dim: 768, text_cfg: { context_length: 64, hf_tokenizer_name: 'timm/ViT-B-16-SigLIP', tokenizer_kwargs: { clean: 'canonicalize' } } });
+    put('visual/preprocess_cfg.json', { size: [224, 224], mean: [0.5, 0.5, 0.5], std: [0.5, 0.5, 0.5], interpolation: 'bicubic', resize_mode: 'squash' });
+    put('visual/model.onnx', 'v');
+    put('textual/model.onnx', 't');
+    put('textual/tokenizer.json', unigram);
+    put('textual/tokenizer_config.json', { pad_token: '</s>' });
+    const m = await convertImmich(dir, { id: 'sig', name: 'SigLIP', source: {} });
+    if (!m.ok) throw new Error(m.error.message);
+    expect(m.value.tokenizer).toMatchObject({ padId: 1, cleaning: 'canonicalize', truncation: 'plain', contextLength: 64 });
   });
 
   it('a catalog whose embedding size disagrees with the configs is refused; a missing config is named', async () => {

@@ -8,7 +8,7 @@
 import type { ModelManifest, PreprocessSpec } from '../../embed/common/model-format.js';
 import { appError, err, ok, type Result } from '../../shared/result.js';
 import {
-  DEFAULT_LOGIT_SCALE, DEFAULT_TEMPLATES, checkVocab, fileEntries, finishManifest, isClipTokenizer, listFiles, num, obj, padIdOf, readJson,
+  DEFAULT_LOGIT_SCALE, DEFAULT_TEMPLATES, checkVocab, fileEntries, finishManifest, isClipTokenizer, listFiles, num, obj, padIdOf, readJson, textCleaning,
   type ConvertOptions, type TensorsOf,
 } from './common.js';
 
@@ -86,7 +86,7 @@ export async function convertTransformersJs(dir: string, opts: ConvertOptions): 
     image: { file: image, ...tensors.image },
     text: { file: text, ...tensors.text },
     preprocess: preprocess.value,
-    tokenizer: { file: 'tokenizer.json', contextLength, padId, cleaning: clip ? 'clip' : 'none', truncation: clip ? 'clip' : 'plain' },
+    tokenizer: { file: 'tokenizer.json', contextLength, padId, cleaning: textCleaning(tok.value, pooled), truncation: clip ? 'clip' : 'plain' },
     logitScale: opts.hints?.logitScale ?? DEFAULT_LOGIT_SCALE,
     promptTemplates: opts.hints?.promptTemplates ?? DEFAULT_TEMPLATES,
     files: files.value,
