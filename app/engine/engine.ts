@@ -2,7 +2,6 @@
 // LibraryApi over it. Inputs are validated with the contract's schemas; every failure comes back
 // as { ok: false, error }. Search and tagging are role search's modules, loaded when present.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import {
   methods,
@@ -27,13 +26,16 @@ import { VectorIndex } from '../vectors/vector-index.js';
 import type { ModelManager, ModelManagerOptions } from '../models/manager.js';
 import type { EngineContext, EngineModel, ImageDecoder } from './context.js';
 import { openLazyModel, readManifestOnly } from './lazy-model.js';
+import { resolveThreadSplit } from '../embed/node/thread-split.js';
 
 export interface EngineOptions {
   libraryDir: string;
   /** Model folder; default the library's active model (`shoebox models use`), else the bundled one. */
   modelDir?: string;
-  /** ONNX Runtime threads (and the decode pool size); default min(4, cores). */
+  /** ONNX Runtime intra-op threads; default SHOEBOX_THREADS, else cores − 1 up to 4 cores (thread-split.ts). */
   threads?: number;
+  /** Photos decoded at once while indexing; default SHOEBOX_DECODE_CONCURRENCY, else min(4, cores). */
+  decodeConcurrency?: number;
   /** Watch the roots for changes while the engine is open. */
   watch?: boolean;
   /** Tests: an already loaded model (skips loadModel) and/or a decoder. */
@@ -117,7 +119,7 @@ let preprocessModule: Promise<typeof import('../embed/node/preprocess.js')> | nu
 /** role pre's preprocess (sharp); libvips is set up for indexing the first time it loads. */
 const loadPreprocess = (): Promise<typeof import('../embed/node/preprocess.js')> => (preprocessModule ??= (async () => {
   const { default: sharp } = await import('sharp');
-  // libvips runs its own threads per image; with `threads` images decoding at once, one vips
+  // libvips runs its own threads per image; with `decodeConcurrency` images decoding at once, one vips
   // thread each keeps the total near the core count.
   sharp.concurrency(1);
   // Indexing reads each file once: libvips' operation cache (up to 50 MB and 20 open files by
@@ -154,8 +156,11 @@ type MutableContext = { -readonly [K in keyof EngineContext]: EngineContext[K] }
 const modelInfo = (m: ModelManifest): MethodOutput<'useModel'> => ({ id: m.id, name: m.name, embeddingSize: m.embeddingSize, bundled: m.source.kind === 'bundled' });
 
 async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineOptions): Promise<Result<Engine>> {
-  const envThreads = Number(process.env.SHOEBOX_THREADS);
-  const threads = opts.threads ?? (Number.isInteger(envThreads) && envThreads > 0 ? envThreads : Math.max(1, Math.min(4, os.availableParallelism?.() ?? os.cpus().length)));
+  // Decoding and inference share the cores; the split follows the indexing benchmark.
+  const split = resolveThreadSplit(opts);
+  if (!split.ok) return split;
+  const threads = split.value.inferenceThreads;
+  const decodeConcurrency = split.value.decodeConcurrency;
   // role rt's loader and role hub's model folders are imported when used: they bring the tokenizer
   // (ftfy tables) that `shoebox index` never needs.
   const modelLoad = (): Promise<typeof import('../embed/node/model-load.js')> => import('../embed/node/model-load.js');
@@ -235,7 +240,7 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
   // Tagging new photos only matters once a label set exists; until then its modules stay unloaded.
   ctx.onPhotosIndexed = async (c, ids) => (catalog.labelSets().length === 0 ? ok(0) : (await loadTagging()).tagNewPhotos(c, ids));
 
-  const indexerOpts = { batchSize: opts.batchSize ?? 16, decodeConcurrency: threads, checkpointEveryMs: opts.checkpointEveryMs ?? 30_000 };
+  const indexerOpts = { batchSize: opts.batchSize ?? 16, decodeConcurrency, checkpointEveryMs: opts.checkpointEveryMs ?? 30_000 };
   const indexer = new Indexer(ctx, indexerOpts);
   indexer.onProgress((p) => {
     if (p.state === 'done') noteCoverage(ctx.modelId);
@@ -409,7 +414,7 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
         roots: catalog.roots().map((r) => ({ id: r.id, path: r.path, photos: r.photos, indexed: r.indexed, failed: r.failed, watching: watcher !== null })),
         photos: counts,
         model: { id: m.id, name: m.name, embeddingSize: m.embeddingSize, bundled: m.source.kind === 'bundled' },
-        runtime: { ...ctx.model.runtime, decodeConcurrency: threads },
+        runtime: { ...ctx.model.runtime, decodeConcurrency },
         // While a model switch re-indexes in the background, its progress is the news.
         progress: pending && !indexer.isRunning ? pending.indexer.progress() : indexer.progress(),
       });

@@ -47,7 +47,7 @@ async function countingLoader(dir: string): Promise<Result<EngineModel>> {
 }
 
 async function open(extra: { batchSize?: number; lazyModel?: boolean; switchInBackground?: boolean } = {}): Promise<Engine> {
-  const r = await createEngine({ libraryDir: lib, bundledModelDir: BUNDLED, loadModel: countingLoader, threads: 1, ...extra });
+  const r = await createEngine({ libraryDir: lib, bundledModelDir: BUNDLED, loadModel: countingLoader, threads: 1, decodeConcurrency: 1, ...extra });
   if (!r.ok) throw new Error(r.error.message);
   engine = r.value;
   return r.value;

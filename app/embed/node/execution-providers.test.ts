@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { createSessions, defaultProviders, parseProviders, resolveRuntimeSettings, supportedProviders } from './execution-providers.js';
+import { createSessions, DEFAULT_ALLOW_SPINNING, defaultProviders, parseProviders, resolveRuntimeSettings, sessionOptions, supportedProviders } from './execution-providers.js';
 import { loadModel } from './model-load.js';
 
 const TINY = fileURLToPath(new URL('./fixtures/tiny-clip/', import.meta.url));
@@ -20,10 +20,27 @@ describe('provider settings', () => {
 
   it('options win over SHOEBOX_PROVIDERS / SHOEBOX_THREADS, which win over defaults', () => {
     const env = { SHOEBOX_PROVIDERS: 'cpu', SHOEBOX_THREADS: '3' };
-    expect(resolveRuntimeSettings({}, env)).toEqual({ ok: true, value: { providers: ['cpu'], threads: 3 } });
-    expect(resolveRuntimeSettings({ providers: ['cuda'], threads: 1 }, env)).toEqual({ ok: true, value: { providers: ['cuda', 'cpu'], threads: 1 } });
+    expect(resolveRuntimeSettings({}, env)).toEqual({ ok: true, value: { providers: ['cpu'], threads: 3, allowSpinning: DEFAULT_ALLOW_SPINNING } });
+    expect(resolveRuntimeSettings({ providers: ['cuda'], threads: 1 }, env)).toEqual({ ok: true, value: { providers: ['cuda', 'cpu'], threads: 1, allowSpinning: DEFAULT_ALLOW_SPINNING } });
     const bad = resolveRuntimeSettings({}, { SHOEBOX_THREADS: 'many' });
     expect(bad.ok ? null : bad.error.message).toBe("SHOEBOX_THREADS must be a positive integer, got 'many'");
+  });
+
+  it('SHOEBOX_ORT_SPINNING=0|1 turns intra-op spinning off or on; sessions are created either way', async () => {
+    const off = resolveRuntimeSettings({ providers: ['cpu'], threads: 2 }, { SHOEBOX_ORT_SPINNING: '0' });
+    expect(off.ok && off.value.allowSpinning).toBe(false);
+    expect(sessionOptions('cpu', 2, false).extra).toEqual({ session: { intra_op: { allow_spinning: '0' } } });
+    expect(sessionOptions('cpu', 2, true).extra).toBeUndefined();
+    const on = resolveRuntimeSettings({}, { SHOEBOX_ORT_SPINNING: '1' });
+    expect(on.ok && on.value.allowSpinning).toBe(true);
+    const bad = resolveRuntimeSettings({}, { SHOEBOX_ORT_SPINNING: 'no' });
+    expect(bad.ok ? null : bad.error.message).toBe("SHOEBOX_ORT_SPINNING must be 0 or 1, got 'no'");
+    if (!off.ok) throw new Error(off.error.message);
+    // The binding accepts the nested config entry (it flattens it to session.intra_op.allow_spinning).
+    const r = await createSessions({ image: join(TINY, 'image.onnx') }, off.value);
+    if (!r.ok) throw new Error(r.error.message);
+    await r.value.sessions.image.release();
+    expect(r.value.runtime).toMatchObject({ provider: 'cpu', intraOpThreads: 2 });
   });
 
   it('lists what this onnxruntime-node build supports', () => {

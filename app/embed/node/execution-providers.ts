@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os';
 import * as ort from 'onnxruntime-node';
 import { appError, err, ok, type Result } from '../../shared/result.js';
+import { defaultThreadSplit } from './thread-split.js';
 
 export interface RuntimeInfo {
   /** The provider the sessions run on: 'cpu', 'cuda', 'dml', 'coreml', … */
@@ -46,13 +47,19 @@ export function parseProviders(list: string | string[]): Result<string[]> {
 }
 
 export function defaultThreads(): number {
-  // The encoders share the machine with decoding workers and the UI: a few threads is the sweet spot.
-  return Math.max(1, Math.min(4, availableParallelism()));
+  // The encoders share the machine with decoding workers and the UI: leave a core to decoding on
+  // small machines (measured: thread-split.ts).
+  return defaultThreadSplit(availableParallelism()).inferenceThreads;
 }
+
+/** ORT's intra-op workers busy-wait between jobs unless told not to (see sessionOptions). */
+export const DEFAULT_ALLOW_SPINNING = true;
 
 export interface RuntimeSettings {
   providers: string[];
   threads: number;
+  /** Let idle intra-op threads spin (ORT's default); default DEFAULT_ALLOW_SPINNING, or SHOEBOX_ORT_SPINNING=0|1. */
+  allowSpinning?: boolean;
 }
 
 /** Explicit options win, then SHOEBOX_PROVIDERS / SHOEBOX_THREADS, then the per-OS defaults. */
@@ -65,7 +72,9 @@ export function resolveRuntimeSettings(opts: { providers?: string[]; threads?: n
     if (!Number.isInteger(threads) || threads < 1) return err(appError('bad-input', `SHOEBOX_THREADS must be a positive integer, got '${env.SHOEBOX_THREADS}'`));
   }
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) return err(appError('bad-input', `threads must be a positive integer, got ${threads}`));
-  return ok({ providers: providers.value, threads: threads ?? defaultThreads() });
+  const spin = env.SHOEBOX_ORT_SPINNING?.trim();
+  if (spin && spin !== '0' && spin !== '1') return err(appError('bad-input', `SHOEBOX_ORT_SPINNING must be 0 or 1, got '${env.SHOEBOX_ORT_SPINNING}'`));
+  return ok({ providers: providers.value, threads: threads ?? defaultThreads(), allowSpinning: spin ? spin === '1' : DEFAULT_ALLOW_SPINNING });
 }
 
 export interface SupportedProvider {
@@ -78,8 +87,10 @@ export function supportedProviders(): SupportedProvider[] {
   return ort.listSupportedBackends().map((b) => ({ name: b.name, bundled: b.bundled }));
 }
 
-export function sessionOptions(provider: string, threads: number): ort.InferenceSession.SessionOptions {
+export function sessionOptions(provider: string, threads: number, allowSpinning: boolean = DEFAULT_ALLOW_SPINNING): ort.InferenceSession.SessionOptions {
   return {
+    // ORT config keys (onnxruntime_session_options_config_keys.h), flattened with '.' by the binding.
+    ...(allowSpinning ? {} : { extra: { session: { intra_op: { allow_spinning: '0' } } } }),
     executionProviders: [provider],
     intraOpNumThreads: threads,
     interOpNumThreads: 1,
@@ -133,7 +144,7 @@ export async function createSessions<K extends string>(files: Record<K, string>,
     let failure: string | null = null;
     for (const key of Object.keys(files) as K[]) {
       try {
-        made[key] = await ort.InferenceSession.create(files[key], sessionOptions(provider, settings.threads));
+        made[key] = await ort.InferenceSession.create(files[key], sessionOptions(provider, settings.threads, settings.allowSpinning ?? DEFAULT_ALLOW_SPINNING));
       } catch (e) {
         failure = firstLine(e);
         break;
