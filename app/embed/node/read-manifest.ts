@@ -1,9 +1,9 @@
 // Reading a model folder's model.json without ONNX Runtime: `shoebox status`, the engine's lazy
 // model and the model manager need the manifest long before (or instead of) any session.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { appError, err, ok, toAppError, type Result } from '../../shared/result.js';
+import { readJsonFile } from '../../node/read-json-file.js';
+import { appError, err, ok, type Result } from '../../shared/result.js';
 import { ModelManifestSchema, type ModelManifest } from '../common/model-format.js';
 
 /** The model that ships with the app: `<repo>/models/demo`. */
@@ -14,21 +14,14 @@ export function bundledModelDir(): string {
 /** Reads and validates `<dir>/model.json`, and checks that the files it names are all listed with checksums. */
 export async function readManifest(dir: string): Promise<Result<ModelManifest>> {
   const path = join(dir, 'model.json');
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const ae = toAppError(e, 'io', path);
-    if (ae.code === 'not-found') return err(appError('model-invalid', `no model.json in ${dir}`, { hint: 'is this a model folder?' }));
-    return err(appError('model-invalid', `model.json could not be read: ${ae.message}`, { path }));
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    return err(appError('model-invalid', `model.json is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { path }));
-  }
-  const parsed = ModelManifestSchema.safeParse(json);
+  const json = await readJsonFile(path, {
+    unreadable: (e) => e.code === 'not-found'
+      ? appError('model-invalid', `no model.json in ${dir}`, { hint: 'is this a model folder?' })
+      : appError('model-invalid', `model.json could not be read: ${e.message}`, { path }),
+    invalid: (reason) => appError('model-invalid', `model.json is not valid JSON: ${reason}`, { path }),
+  });
+  if (!json.ok) return json;
+  const parsed = ModelManifestSchema.safeParse(json.value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.length ? issue.path.join('.') : '(top level)';

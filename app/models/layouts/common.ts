@@ -1,9 +1,10 @@
 // Shared pieces of the upstream-layout converters: reading the upstream JSON configs, finding a
 // token's id in tokenizer.json, and listing the folder's files with checksums for model.json.
-import { readdir, readFile, stat, writeFile, rename } from 'node:fs/promises';
+import { readdir, stat, writeFile, rename } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { ModelManifestSchema, type ModelFile, type ModelManifest, type TensorSpec } from '../../embed/common/model-format.js';
 import { sha256File } from '../../embed/node/checksums.js';
+import { readJsonFile } from '../../node/read-json-file.js';
 import { appError, err, ok, toAppError, type Result } from '../../shared/result.js';
 import type { CatalogModel, Layout } from '../catalog.js';
 
@@ -35,20 +36,14 @@ export const DEFAULT_LOGIT_SCALE = 100;
 
 export async function readJson(dir: string, file: string): Promise<Result<Record<string, unknown>>> {
   const path = join(dir, file);
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    const ae = toAppError(e, 'io', path);
-    return err(ae.code === 'not-found' ? appError('model-invalid', `the download has no ${file}`, { path, hint: 'the repository does not have the layout the catalog says' }) : ae);
-  }
-  try {
-    const v: unknown = JSON.parse(text);
-    if (!v || typeof v !== 'object' || Array.isArray(v)) return err(appError('model-invalid', `${file} is not a JSON object`, { path }));
-    return ok(v as Record<string, unknown>);
-  } catch (e) {
-    return err(appError('model-invalid', `${file} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { path }));
-  }
+  const json = await readJsonFile(path, {
+    unreadable: (e) => (e.code === 'not-found' ? appError('model-invalid', `the download has no ${file}`, { path, hint: 'the repository does not have the layout the catalog says' }) : e),
+    invalid: (reason) => appError('model-invalid', `${file} is not valid JSON: ${reason}`, { path }),
+  });
+  if (!json.ok) return json;
+  const v = json.value;
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return err(appError('model-invalid', `${file} is not a JSON object`, { path }));
+  return ok(v as Record<string, unknown>);
 }
 
 export const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
