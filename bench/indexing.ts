@@ -5,11 +5,11 @@
 //     the ONNX session alone on pre-decoded tensors at the same batch size and threads, plus a
 //     sweep of batch size and the split of the 2 cores between decoding and inference.
 import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import os from 'node:os';
 import { basename, join } from 'node:path';
 import sharp from 'sharp';
 import { createEngine } from '../app/engine/engine.js';
 import { loadModel } from '../app/embed/node/model-load.js';
+import { defaultThreadSplit, type ThreadSplit } from '../app/embed/node/thread-split.js';
 import { preprocessImage } from '../app/embed/node/preprocess.js';
 import { benchFiles, ensureBenchLibrary } from './lib/photo-library.js';
 import { shoebox } from './lib/process.js';
@@ -24,8 +24,10 @@ export function vitb32Dir(): string {
 }
 const DEMO_DIR = join(repoRoot, 'models', 'demo');
 
-/** The engine's default thread count (app/engine/engine.ts): min(4, cores). */
-export const defaultThreads = (): number => Math.max(1, Math.min(4, os.availableParallelism?.() ?? os.cpus().length));
+/** The engine's default split (app/embed/node/thread-split.ts): decode min(4, cores), inference cores − 1 up to 4 cores. */
+export const defaultSplit = (): ThreadSplit => defaultThreadSplit();
+/** Environment for a model load with ORT's intra-op spinning on or off (SHOEBOX_ORT_SPINNING). */
+const spinEnv = (spin: boolean): NodeJS.ProcessEnv => ({ ...process.env, SHOEBOX_ORT_SPINNING: spin ? '1' : '0' });
 
 async function mapLimit<T>(items: readonly T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -99,7 +101,7 @@ export async function runDecodeBound(opts: DecodeBoundOptions): Promise<Record<s
     if (d % 25 === 0 || d === t) console.error(`  generating 12 MP photos: ${d}/${t}`);
   });
   const files = benchFiles(opts.sceneFiles, opts.withReference);
-  const threads = defaultThreads();
+  const threads = defaultSplit().decodeConcurrency;
   const size = (JSON.parse(readFileSync(join(DEMO_DIR, 'model.json'), 'utf8')) as { preprocess: { size: number } }).preprocess.size;
   const view = viewOf(files, 'decode-view');
   warm(files);
@@ -118,9 +120,9 @@ export async function runDecodeBound(opts: DecodeBoundOptions): Promise<Record<s
     { run: 'shoebox index (indexing phase)', files: files.length, seconds: round(cli.indexS, 2), imagesPerS: round(indexRate, 2), ratio: round(indexRate / baseRate, 3) },
     { run: 'info: sharp with JPEG shrink-on-load (app forgoes it)', files: files.length, seconds: round(shrink.seconds, 2), cpuS: round(shrink.cpuS, 2), imagesPerS: round(files.length / shrink.seconds, 2), ratio: round((files.length / shrink.seconds) / baseRate, 3) },
   ];
-  printTable(`Indexing vs the decode limit (${opts.sceneFiles} 12 MP JPEGs${opts.withReference ? ' + reference photos' : ''}, ${threads} threads, bundled model; target ratio >= 0.85)`, rows);
+  printTable(`Indexing vs the decode limit (${opts.sceneFiles} 12 MP JPEGs${opts.withReference ? ' + reference photos' : ''}, decode concurrency ${threads}, bundled model; target ratio >= 0.85)`, rows);
   return {
-    files: files.length, sceneFiles: opts.sceneFiles, withReference: opts.withReference, threads, modelInputSize: size,
+    files: files.length, sceneFiles: opts.sceneFiles, withReference: opts.withReference, threads, split: defaultSplit(), modelInputSize: size,
     baseline: { before: b1, after: b2, imagesPerS: round(baseRate, 3) },
     shoebox: { wallS: round(cli.wallS, 3), indexS: round(cli.indexS, 3), cpuS: cli.cpuS, peakRssMiB: cli.peakRssMiB, summary: cli.summary },
     ratioWall: round(wallRate / baseRate, 3), ratioIndexing: round(indexRate / baseRate, 3),
@@ -136,13 +138,13 @@ export interface ModelBoundOptions {
   files: number;
   sweepFiles: number;
   batchSizes: number[];
-  /** [decode concurrency, inference threads] pairs. */
-  splits: [number, number][];
+  /** [decode concurrency, inference threads, ORT intra-op spinning] (spinning only matters with 2+ threads). */
+  splits: [number, number, boolean][];
 }
 
 /** The ONNX session alone over pre-decoded tensors. */
-async function sessionOnly(modelDir: string, tensors: Float32Array[], batch: number, threads: number): Promise<{ seconds: number; cpuS: number }> {
-  const m = await loadModel(modelDir, { threads });
+async function sessionOnly(modelDir: string, tensors: Float32Array[], batch: number, threads: number, spin?: boolean): Promise<{ seconds: number; cpuS: number }> {
+  const m = await loadModel(modelDir, { threads, ...(spin === undefined ? {} : { env: spinEnv(spin) }) });
   if (!m.ok) throw new Error(m.error.message);
   try {
     const per = tensors[0]!.length;
@@ -165,12 +167,12 @@ async function sessionOnly(modelDir: string, tensors: Float32Array[], batch: num
 }
 
 /** Indexing through the engine, in process, with the decode pool and inference threads set apart. */
-async function engineIndex(modelDir: string, view: string, batch: number, decodeThreads: number, inferThreads: number): Promise<{ seconds: number; cpuS: number }> {
+async function engineIndex(modelDir: string, view: string, batch: number, decodeThreads: number, inferThreads: number, spin: boolean): Promise<{ seconds: number; cpuS: number }> {
   const lib = join(SCRATCH, `lib-engine-${basename(view)}`);
   rmSync(lib, { recursive: true, force: true });
-  const m = await loadModel(modelDir, { threads: inferThreads });
+  const m = await loadModel(modelDir, { threads: inferThreads, env: spinEnv(spin) });
   if (!m.ok) throw new Error(m.error.message);
-  const e = await createEngine({ libraryDir: lib, model: m.value, threads: decodeThreads, batchSize: batch });
+  const e = await createEngine({ libraryDir: lib, model: m.value, threads: inferThreads, decodeConcurrency: decodeThreads, batchSize: batch });
   if (!e.ok) throw new Error(e.error.message);
   try {
     const cpu0 = process.cpuUsage();
@@ -192,7 +194,8 @@ export async function runModelBound(opts: ModelBoundOptions): Promise<Record<str
   }
   const manifest = JSON.parse(readFileSync(join(opts.modelDir, 'model.json'), 'utf8')) as { id: string; preprocess: Parameters<typeof preprocessImage>[1] };
   await ensureBenchLibrary(Math.max(opts.files, opts.sweepFiles));
-  const threads = defaultThreads();
+  const split = defaultSplit();
+  const threads = split.inferenceThreads;
   const files = benchFiles(opts.files, false);
   warm(files);
   const tensors: Float32Array[] = [];
@@ -208,11 +211,11 @@ export async function runModelBound(opts: ModelBoundOptions): Promise<Record<str
   const cli = await cliIndex(view, ['--model', opts.modelDir, '--batch-size', String(headBatch)]);
   const sessRate = files.length / sessS;
   const head = [
-    { run: `ONNX session alone, pre-decoded (batch ${headBatch}, ${threads} threads)`, files: files.length, seconds: round(sessS, 2), cpuS: round(sess.cpuS, 2), imagesPerS: round(sessRate, 2) },
+    { run: `ONNX session alone, pre-decoded (batch ${headBatch}, ${threads} inference thread${threads === 1 ? '' : 's'})`, files: files.length, seconds: round(sessS, 2), cpuS: round(sess.cpuS, 2), imagesPerS: round(sessRate, 2) },
     { run: 'shoebox index (indexing phase)', files: files.length, seconds: round(cli.indexS, 2), imagesPerS: round(files.length / cli.indexS, 2), ratio: round(files.length / cli.indexS / sessRate, 3) },
     { run: 'shoebox index (process wall)', files: files.length, seconds: round(cli.wallS, 2), cpuS: cli.cpuS, imagesPerS: round(files.length / cli.wallS, 2), ratio: round(files.length / cli.wallS / sessRate, 3), cpuRatio: cli.cpuS ? round(sess.cpuS / cli.cpuS, 3) : null },
   ];
-  printTable(`Model-bound indexing (${manifest.id}, ${files.length} 12 MP JPEGs; target ratio >= 0.90)`, head);
+  printTable(`Model-bound indexing (${manifest.id}, ${files.length} 12 MP JPEGs, engine defaults: decode ${split.decodeConcurrency}, inference ${split.inferenceThreads}; target ratio >= 0.90)`, head);
 
   // Sweep: batch size × (decode concurrency, inference threads), each against the session alone at the same batch and threads.
   const sweepFilesList = benchFiles(opts.sweepFiles, false);
@@ -220,22 +223,22 @@ export async function runModelBound(opts: ModelBoundOptions): Promise<Record<str
   const sweepTensors = tensors.slice(0, opts.sweepFiles);
   const sweep: Record<string, unknown>[] = [];
   for (const batch of opts.batchSizes) {
-    for (const [dec, inf] of opts.splits) {
-      const s = await sessionOnly(opts.modelDir, sweepTensors, batch, inf);
-      const ix = await engineIndex(opts.modelDir, sweepView, batch, dec, inf);
+    for (const [dec, inf, spin] of opts.splits) {
+      const s = await sessionOnly(opts.modelDir, sweepTensors, batch, inf, spin);
+      const ix = await engineIndex(opts.modelDir, sweepView, batch, dec, inf, spin);
       const n = sweepFilesList.length;
       sweep.push({
-        batch, decodeThreads: dec, inferThreads: inf,
+        batch, decodeThreads: dec, inferThreads: inf, spinning: inf > 1 ? spin : 'n/a',
         sessionImagesPerS: round(n / s.seconds, 2), indexImagesPerS: round(n / ix.seconds, 2), ratio: round(s.seconds / ix.seconds, 3),
         sessionCpuMsPerImage: round((s.cpuS * 1000) / n, 0), indexCpuMsPerImage: round((ix.cpuS * 1000) / n, 0), cpuRatio: round(s.cpuS / ix.cpuS, 3),
       });
-      console.error(`  sweep batch=${batch} decode=${dec} infer=${inf}: ${round(n / ix.seconds, 2)} images/s`);
+      console.error(`  sweep batch=${batch} decode=${dec} infer=${inf}${inf > 1 ? ` spin=${spin ? 1 : 0}` : ''}: ${round(n / ix.seconds, 2)} images/s`);
     }
   }
   const best = [...sweep].sort((a, b) => (b.indexImagesPerS as number) - (a.indexImagesPerS as number))[0];
   printTable(`Batch size and thread split (${opts.sweepFiles} files each; best: ${best ? `batch ${String(best.batch)}, decode ${String(best.decodeThreads)}, infer ${String(best.inferThreads)}` : 'n/a'})`, sweep);
   return {
-    model: manifest.id, files: files.length, threads, batch: headBatch,
+    model: manifest.id, files: files.length, threads, split, batch: headBatch,
     session: { seconds: round(sessS, 3), cpuS: round(sess.cpuS, 3), imagesPerS: round(sessRate, 3) },
     cpuRatio: cli.cpuS ? round(sess.cpuS / cli.cpuS, 3) : null,
     shoebox: { wallS: round(cli.wallS, 3), indexS: round(cli.indexS, 3), cpuS: cli.cpuS, peakRssMiB: cli.peakRssMiB, summary: cli.summary },
@@ -259,8 +262,8 @@ export async function main(args: string[]): Promise<string[]> {
   const modelDir = mi >= 0 ? args[mi + 1]! : vitb32Dir();
   // ViT-B/32 costs ~0.15 s per image on 2 idle cores (about 1.5 s on a loaded one): sizes are kept small.
   const model = await runModelBound(quick
-    ? { modelDir, files: 24, sweepFiles: 16, batchSizes: [8, 16], splits: [[1, 2], [2, 1]] }
-    : { modelDir, files: 64, sweepFiles: 24, batchSizes: [8, 32], splits: [[1, 2], [2, 1], [2, 2]] });
+    ? { modelDir, files: 24, sweepFiles: 16, batchSizes: [16], splits: [[2, 1, true], [2, 2, true], [2, 2, false]] }
+    : { modelDir, files: 64, sweepFiles: 24, batchSizes: [8, 32], splits: [[1, 2, true], [2, 1, true], [2, 2, true], [2, 2, false]] });
   out.push(writeResult(quick ? 'indexing-model-quick' : 'indexing-model', { quick, ...model }));
   return out;
 }

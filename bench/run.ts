@@ -44,7 +44,9 @@ function summarise(files: string[]): Json[] {
         add('model-bound indexing, ratio (indexing phase)', j.ratioIndexing, '>= 0.90', (j.ratioIndexing as number) >= 0.9);
         add('model-bound indexing, CPU-time ratio', j.cpuRatio, '>= 0.90', typeof j.cpuRatio === 'number' ? j.cpuRatio >= 0.9 : null);
         const b = j.best as Json | undefined;
-        if (b) add('  best batch / decode threads / inference threads', `${String(b.batch)} / ${String(b.decodeThreads)} / ${String(b.inferThreads)} (${String(b.indexImagesPerS)} images/s)`, '', null);
+        if (b) add('  best batch / decode threads / inference threads', `${String(b.batch)} / ${String(b.decodeThreads)} / ${String(b.inferThreads)}${b.spinning === false ? ' (no spinning)' : ''} (${String(b.indexImagesPerS)} images/s)`, '', null);
+        const sp = j.split as Json | undefined;
+        if (sp) add('  engine default split: decode / inference threads', `${String(sp.decodeConcurrency)} / ${String(sp.inferenceThreads)}`, '', null);
       }
     } else if (name.startsWith('search-scale')) {
       for (const r of (j.results as Json[]).filter((x) => x.m === get(j, 'options', 'defaultM') && x.efC === get(j, 'options', 'defaultEfConstruction'))) {
@@ -82,15 +84,17 @@ const started = Date.now();
 const load = loadavg();
 console.log(`Shoebox benchmarks${quick ? ' (--quick)' : ''}: ${String(machine().cpu)} × ${String(machine().cpuCount)}, load average ${load.map((x) => x.toFixed(1)).join(' ')}, up ${Math.round(uptime() / 60)} min`);
 const files: string[] = [];
+const partSeconds: Record<string, number> = {};
 for (const [name, fn] of Object.entries(BENCHMARKS)) {
   if (only && name !== only) continue;
   const t = Date.now();
   console.log(`\n=== ${name} ===`);
   const r = await fn(args);
   files.push(...(Array.isArray(r) ? r : [r]));
-  console.log(`(${name}: ${((Date.now() - t) / 1000).toFixed(0)} s)`);
+  partSeconds[name] = Math.round((Date.now() - t) / 1000);
+  console.log(`(${name}: ${partSeconds[name]} s, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')})`);
 }
 const summary = summarise(files);
 printTable('Summary', summary);
-const out = writeResult(`summary${only ? `-${only}` : ''}${quick ? '-quick' : ''}`, { quick, only: only ?? null, loadAverageAtStart: load, loadAverageAtEnd: loadavg(), seconds: Math.round((Date.now() - started) / 1000), files: files.map((f) => f.replace(/^.*\/bench\/results\//, '')), summary });
+const out = writeResult(`summary${only ? `-${only}` : ''}${quick ? '-quick' : ''}`, { quick, only: only ?? null, loadAverageAtStart: load, loadAverageAtEnd: loadavg(), seconds: Math.round((Date.now() - started) / 1000), partSeconds, files: files.map((f) => f.replace(/^.*\/bench\/results\//, '')), summary });
 console.log(`\nwrote ${[...files, out].join('\n      ')}\n(total ${((Date.now() - started) / 1000).toFixed(0)} s)`);

@@ -37,8 +37,10 @@ export interface SearchScaleOptions {
   filterFraction: number;
 }
 
-/** What app/vectors/vector-index.ts does per query: ef = max(64, 2k). */
-export const productEf = (k: number): number => Math.max(64, k * 2);
+/** What app/vectors/vector-index.ts does per query: ef = max(256, 2k) (M 32, efConstruction 200). */
+export const productEf = (k: number): number => Math.max(256, k * 2);
+export const PRODUCT_M = 32;
+export const PRODUCT_EF_CONSTRUCTION = 200;
 /** DEFAULT_TUNING in app/search/search.ts: exact scoring at or below this many filtered candidates, else HNSW over-fetching ×4. */
 const EXACT_CANDIDATES = 4000;
 const OVER_FETCH = 4;
@@ -77,8 +79,14 @@ function makeQueries(data: Float32Array, n: number, dim: number, count: number, 
 function build(data: Float32Array, n: number, dim: number, m: number, efC: number): { index: Hnsw; ms: number } {
   const index = new HierarchicalNSW('ip', dim);
   index.initIndex({ maxElements: n, m, efConstruction: efC, randomSeed: 100 });
+  const every = Math.max(1, Math.round(n / 10));
+  const t0 = Date.now();
   const ms = timeMs(() => {
-    for (let i = 0; i < n; i++) index.addPoint(Array.from(data.subarray(i * dim, (i + 1) * dim)), i);
+    for (let i = 0; i < n; i++) {
+      index.addPoint(Array.from(data.subarray(i * dim, (i + 1) * dim)), i);
+      // Progress with the running rate, so a long build can be judged (and extrapolated) early.
+      if ((i + 1) % every === 0) console.error(`    build M=${m} efC=${efC}: ${i + 1}/${n} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    }
   });
   return { index, ms };
 }
@@ -151,7 +159,7 @@ export function runSearchScale(opts: SearchScaleOptions): Record<string, unknown
           sweeps.push({ n, m, efC, ef, recall10: round(recall / opts.queries, 4), recall10text: round(recallText / Math.floor(opts.queries / 2), 4), p50k10: s.p50, p99k10: s.p99 });
         }
 
-        // The product's path: ef = max(64, 2k), no filter callback on plain queries.
+        // The product's path: ef = max(256, 2k), no filter callback on plain queries.
         const lat10: number[] = [];
         const lat50: number[] = [];
         const latCallback: number[] = [];
@@ -213,10 +221,10 @@ export function runSearchScale(opts: SearchScaleOptions): Record<string, unknown
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  printTable('Search at scale, product path (ef = max(64, 2k); ms; recall against exact)', rows.map((r) => pick(r, ['n', 'm', 'efC', 'buildS', 'fileMiB', 'loadMs', 'rssLoadMiB', 'p50k10', 'p99k10', 'p99k50', 'recall10', 'recall10text', 'recall50', 'exactP50', 'exactP99', 'speedupP50'])));
+  printTable('Search at scale, product path (ef = max(256, 2k); ms; recall against exact)', rows.map((r) => pick(r, ['n', 'm', 'efC', 'buildS', 'fileMiB', 'loadMs', 'rssLoadMiB', 'p50k10', 'p99k10', 'p99k50', 'recall10', 'recall10text', 'recall50', 'exactP50', 'exactP99', 'speedupP50'])));
   printTable(`Filtered search (${opts.filterFraction * 100}% of the library passes; ms)`, rows.map((r) => pick(r, ['n', 'filterCandidates', 'p50filtExact', 'p99filtExact', 'p50filtCallback', 'p99filtCallback', 'recallFiltCallback', 'productFilteredPath', 'p99filtProduct', 'recallFiltProduct'])));
   printTable('Parameter sweep (M, efConstruction, ef), k = 10', sweeps);
-  return { options: opts, productEf: 'max(64, 2k)', exactCandidates: EXACT_CANDIDATES, results: rows, sweep: sweeps };
+  return { options: opts, productEf: 'max(256, 2k)', exactCandidates: EXACT_CANDIDATES, results: rows, sweep: sweeps };
 }
 
 function pick(r: Record<string, unknown>, keys: string[]): Record<string, unknown> {
@@ -238,8 +246,8 @@ function exactOver(data: Float32Array, dim: number, ids: readonly number[], q: F
 
 export function searchScaleOptions(quick: boolean, sizes?: number[]): SearchScaleOptions {
   const base: SearchScaleOptions = quick
-    ? { sizes: [10_000, 100_000], dim: 512, queries: 100, efValues: [32, 64, 128, 256], mValues: [16, 32], efConstructionValues: [200], defaultM: 16, defaultEfConstruction: 200, filterFraction: 0.01 }
-    : { sizes: [10_000, 100_000, 1_000_000], dim: 512, queries: 300, efValues: [16, 32, 64, 128, 256, 512], mValues: [8, 16, 32], efConstructionValues: [100, 200, 400], defaultM: 16, defaultEfConstruction: 200, filterFraction: 0.01 };
+    ? { sizes: [10_000, 100_000], dim: 512, queries: 100, efValues: [32, 64, 128, 256], mValues: [16, 32], efConstructionValues: [200], defaultM: PRODUCT_M, defaultEfConstruction: PRODUCT_EF_CONSTRUCTION, filterFraction: 0.01 }
+    : { sizes: [10_000, 100_000, 1_000_000], dim: 512, queries: 300, efValues: [16, 32, 64, 128, 256, 512], mValues: [8, 16, 32], efConstructionValues: [100, 200, 400], defaultM: PRODUCT_M, defaultEfConstruction: PRODUCT_EF_CONSTRUCTION, filterFraction: 0.01 };
   return sizes ? { ...base, sizes } : base;
 }
 
@@ -255,11 +263,13 @@ export function main(args: string[]): string {
   const ef = list('--ef');
   const m = list('--m');
   const efc = list('--efc');
+  const queries = list('--queries');
+  if (queries) opts.queries = queries[0]!;
   if (ef) opts.efValues = ef;
   if (m) opts.mValues = m;
   if (efc) opts.efConstructionValues = efc;
   const result = runSearchScale(opts);
-  const tag = [sizes ? sizes.join('-') : null, m ? `m${m.join('-')}` : null, ef ? `ef${ef.join('-')}` : null].filter(Boolean).join('-');
+  const tag = [sizes ? sizes.join('-') : null, m ? `m${m.join('-')}` : null, efc ? `efc${efc.join('-')}` : null, ef ? `ef${ef.join('-')}` : null].filter(Boolean).join('-');
   const file = writeResult(quick ? 'search-scale-quick' : tag ? `search-scale-${tag}` : 'search-scale', result);
   console.log(`\nwrote ${file}`);
   return file;
