@@ -12,6 +12,7 @@ import { loadModel } from '../app/embed/node/model-load.js';
 import { defaultThreadSplit, type ThreadSplit } from '../app/embed/node/thread-split.js';
 import { preprocessImage } from '../app/embed/node/preprocess.js';
 import { benchFiles, ensureBenchLibrary } from './lib/photo-library.js';
+import { profileIndexingSteps, type StepCost } from './lib/indexing-profile.js';
 import { shoebox } from './lib/process.js';
 import { printTable, repoRoot, round, writeResult } from './lib/report.js';
 
@@ -94,6 +95,8 @@ async function cliIndex(view: string, extra: string[]): Promise<{ wallS: number;
 export interface DecodeBoundOptions {
   sceneFiles: number;
   withReference: boolean;
+  /** Also time each per-photo step alone (where the CPU beyond the bare decode goes). */
+  profile: boolean;
 }
 
 export async function runDecodeBound(opts: DecodeBoundOptions): Promise<Record<string, unknown>> {
@@ -120,6 +123,16 @@ export async function runDecodeBound(opts: DecodeBoundOptions): Promise<Record<s
     { run: 'shoebox index (indexing phase)', files: files.length, seconds: round(cli.indexS, 2), imagesPerS: round(indexRate, 2), ratio: round(indexRate / baseRate, 3) },
     { run: 'info: sharp with JPEG shrink-on-load (app forgoes it)', files: files.length, seconds: round(shrink.seconds, 2), cpuS: round(shrink.cpuS, 2), imagesPerS: round(files.length / shrink.seconds, 2), ratio: round((files.length / shrink.seconds) / baseRate, 3) },
   ];
+  let profile: Record<string, unknown>[] | null = null;
+  if (opts.profile) {
+    const manifest = JSON.parse(readFileSync(join(DEMO_DIR, 'model.json'), 'utf8')) as { preprocess: Parameters<typeof preprocessImage>[1] };
+    const steps = await profileIndexingSteps(files, DEMO_DIR, manifest.preprocess, threads);
+    const inApp = steps.filter((x) => !x.step.startsWith('baseline') && !x.step.startsWith('read file') && !x.step.startsWith('header probe'));
+    const sum = inApp.reduce((a, x) => a + x.cpuS, 0);
+    profile = steps.map((x: StepCost) => ({ ...x }));
+    if (cli.cpuS !== null) profile.push({ step: 'rest of `shoebox index` (start-up, model load, scan walk, SQLite, HNSW, scheduling)', cpuS: round(cli.cpuS - sum, 3), cpuMsPerImage: round(((cli.cpuS - sum) * 1000) / files.length, 2) });
+    printTable('Where the CPU goes (each step alone over the same files; the "rest" is shoebox index CPU minus the app steps)', profile);
+  }
   printTable(`Indexing vs the decode limit (${opts.sceneFiles} 12 MP JPEGs${opts.withReference ? ' + reference photos' : ''}, decode concurrency ${threads}, bundled model; target ratio >= 0.85)`, rows);
   return {
     files: files.length, sceneFiles: opts.sceneFiles, withReference: opts.withReference, threads, split: defaultSplit(), modelInputSize: size,
@@ -128,7 +141,7 @@ export async function runDecodeBound(opts: DecodeBoundOptions): Promise<Record<s
     ratioWall: round(wallRate / baseRate, 3), ratioIndexing: round(indexRate / baseRate, 3),
     cpuRatio: cli.cpuS ? round(((b1.cpuS + b2.cpuS) / 2) / cli.cpuS, 3) : null,
     shrinkOnLoad: { ...shrink, imagesPerS: round(files.length / shrink.seconds, 3) },
-    target: 0.85, rows,
+    target: 0.85, rows, profile,
   };
 }
 
@@ -254,7 +267,7 @@ export async function main(args: string[]): Promise<string[]> {
   const pi = args.indexOf('--part');
   const part = pi >= 0 ? args[pi + 1] : undefined;
   if (part !== 'model') {
-    const decode = await runDecodeBound({ sceneFiles: quick ? 120 : 500, withReference: true });
+    const decode = await runDecodeBound({ sceneFiles: quick ? 120 : 500, withReference: true, profile: !quick || args.includes('--profile') });
     out.push(writeResult(quick ? 'indexing-decode-quick' : 'indexing-decode', { quick, ...decode }));
   }
   if (part === 'decode') return out;
