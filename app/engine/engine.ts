@@ -26,6 +26,7 @@ import { VectorIndex } from '../vectors/vector-index.js';
 import type { ModelManager, ModelManagerOptions } from '../models/manager.js';
 import type { EngineContext, EngineModel, ImageDecoder } from './context.js';
 import { openLazyModel, readManifestOnly } from './lazy-model.js';
+import { reconcileModelWeights } from './model-weights.js';
 import { resolveThreadSplit } from '../embed/node/thread-split.js';
 
 export interface EngineOptions {
@@ -89,7 +90,11 @@ export interface Engine extends LibraryApi {
   startWatching(): Promise<Result<void>>;
   /** The model switch in progress, if any. */
   modelSwitch(): ModelSwitch | null;
-  /** Why the library's active model was not the one loaded (it is missing or invalid), else null. */
+  /**
+   * One line for the user about the model, else null: why the library's active model was not the
+   * one loaded (missing or invalid), or that a model's weights changed since the library was
+   * indexed (its photos are re-indexed). Several are joined with '; '.
+   */
   readonly modelNotice: string | null;
   close(): Promise<void>;
 }
@@ -202,6 +207,12 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
     model = m.value;
   }
   const modelId = model.manifest.id;
+  const addNotice = (line: string | null): void => {
+    if (line) modelNotice = modelNotice ? `${modelNotice}; ${line}` : line;
+  };
+  // Vectors of other weights under this id are dropped before its index opens. Photo statuses
+  // follow the model the library is on (meta 'model', below), so only its photos go back to pending.
+  addNotice(reconcileModelWeights(catalog, libraryDir, model.manifest, { requeue: (catalog.getMeta('model') ?? modelId) === modelId }).notice);
   // meta 'model' = the model the library is on: the last one that covered it (what a later open
   // falls back to while a newly chosen model is still re-indexing).
   const noteCoverage = (id: string): void => {
@@ -361,6 +372,9 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
     }
     const m = await loadDir(inst.dir);
     if (!m.ok) return m;
+    // Its vectors may come from other weights (re-pulled at a newer revision): then they go, and the
+    // switch below re-encodes in the background while the active model keeps serving search.
+    addNotice(reconcileModelWeights(catalog, libraryDir, m.value.manifest, { requeue: false }).notice);
     const v = VectorIndex.open({ dir: libraryDir, model: id, dims: m.value.manifest.embeddingSize, catalog });
     if (!v.ok) {
       await m.value.close();
@@ -635,12 +649,13 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
   };
   if (resumeSwitch) {
     const m = await loadDir(resumeSwitch);
+    if (m.ok) addNotice(reconcileModelWeights(catalog, libraryDir, m.value.manifest, { requeue: false }).notice);
     const v = m.ok ? VectorIndex.open({ dir: libraryDir, model: m.value.manifest.id, dims: m.value.manifest.embeddingSize, catalog }) : null;
     if (m.ok && v?.ok) pending = startSwitch(m.value, v.value);
     else {
       if (m.ok) await m.value.close();
       const why = !m.ok ? m.error : v && !v.ok ? v.error : null;
-      modelNotice = `the active model could not be loaded (${why ? formatError(why) : 'unknown error'}); still using ${ctx.modelId}`;
+      addNotice(`the active model could not be loaded (${why ? formatError(why) : 'unknown error'}); still using ${ctx.modelId}`);
     }
   }
   if (opts.watch) {

@@ -150,5 +150,41 @@ describe('Catalog counts cache', () => {
     })).toThrow('rollback');
     expect(cat.countPhotos({})).toBe(1);
   });
+  it('model fingerprints: recorded when none, vectors dropped only for a changed image encoder, label vectors for a changed text encoder', () => {
+    const r = cat.addRoot(dir);
+    const ids = [1, 2, 3].map((i) => cat.insertPhoto({ rootId: r.id, path: path.join(dir, `${i}.jpg`), size: 1, mtimeMs: 1, hash: null }));
+    cat.writeBatch('m', ids.map((id) => ({ id, vector: vec(1, 0), meta: meta() })), []);
+    cat.writeBatch('other', ids.map((id) => ({ id, vector: vec(0, 1), meta: meta() })), []);
+    const set = cat.upsertLabelSet({ name: 's', labels: ['a'], templates: ['{}'], threshold: 0 });
+    cat.putLabelVectors(set.id, 'm', new Map([[set.labels[0]!.id, vec(1, 0)]]));
+    const fp = { image: 'a'.repeat(64), text: 'b'.repeat(64) };
+    expect(cat.modelFingerprint('m')).toBeNull();
+    expect(cat.reconcileModelFingerprint('m', fp)).toMatchObject({ state: 'recorded', droppedVectors: 0 });
+    expect(cat.reconcileModelFingerprint('m', fp)).toMatchObject({ state: 'same', imageChanged: false, textChanged: false });
+    expect(cat.vectorCount('m')).toBe(3);
+
+    // Text side only: label vectors go, photo vectors stay.
+    expect(cat.reconcileModelFingerprint('m', { ...fp, text: 'c'.repeat(64) })).toMatchObject({ state: 'changed', imageChanged: false, textChanged: true, droppedVectors: 0, droppedLabelVectors: 1 });
+    expect(cat.labelVectors(set.id, 'm').size).toBe(0);
+    expect(cat.vectorCount('m')).toBe(3);
+
+    // Image side, not the library's model: its vectors go, statuses (another model's) stay.
+    const fp2 = { image: 'd'.repeat(64), text: 'c'.repeat(64) };
+    expect(cat.reconcileModelFingerprint('m', fp2, { requeue: false })).toMatchObject({ imageChanged: true, droppedVectors: 3, requeued: 0 });
+    expect(cat.vectorCount('m')).toBe(0);
+    expect(cat.vectorCount('other')).toBe(3);
+    expect(cat.counts()).toMatchObject({ indexed: 3, pending: 0 });
+    expect(cat.modelFingerprint('m')).toEqual(fp2);
+
+    // The library's model: its photos go back to pending.
+    cat.reconcileModelFingerprint('other', fp);
+    expect(cat.reconcileModelFingerprint('other', { ...fp, image: 'e'.repeat(64) }, { requeue: true })).toMatchObject({ droppedVectors: 3, requeued: 3 });
+    expect(cat.counts()).toMatchObject({ indexed: 0, pending: 3 });
+    expect(cat.countPending('other')).toBe(3);
+
+    // A removed model leaves no fingerprint behind.
+    cat.dropModelVectors('m');
+    expect(cat.modelFingerprint('m')).toBeNull();
+  });
 });
 

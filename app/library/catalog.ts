@@ -82,6 +82,26 @@ export interface CatalogCounts {
   unsupported: number;
 }
 
+/** SHA-256s of a model's encoder files (from its model.json), standing for the weights. */
+export interface ModelFingerprint {
+  image: string;
+  text: string;
+}
+
+/** What `reconcileModelFingerprint` found and did. */
+export interface FingerprintCheck {
+  /** 'recorded': none was on file; 'same': unchanged; 'changed': an encoder's weights changed. */
+  state: 'recorded' | 'same' | 'changed';
+  imageChanged: boolean;
+  textChanged: boolean;
+  /** Photo vectors of the model deleted (image encoder changed). */
+  droppedVectors: number;
+  /** Cached label vectors of the model deleted (text encoder changed). */
+  droppedLabelVectors: number;
+  /** Photos set back to 'pending' (with `requeue`). */
+  requeued: number;
+}
+
 export interface SkippedRow {
   path: string;
   status: 'failed' | 'unsupported';
@@ -337,12 +357,56 @@ export class Catalog {
   maxVectorSeq(model: string): number {
     return (this.db.prepare('SELECT COALESCE(MAX(seq), 0) FROM vectors WHERE model = ?').pluck().get(model) as number);
   }
-  /** Forgets everything computed with `model` (its photo and label vectors); returns the photo vectors dropped. */
+  /**
+   * Forgets everything computed with `model` (its photo and label vectors, and the fingerprint of
+   * the weights that made them); returns the photo vectors dropped.
+   */
   dropModelVectors(model: string): number {
     return this.tx(() => {
       const n = this.db.prepare('DELETE FROM vectors WHERE model = ?').run(model).changes;
       this.db.prepare('DELETE FROM label_vectors WHERE model = ?').run(model);
+      this.db.prepare('DELETE FROM model_fingerprints WHERE model = ?').run(model);
       return n;
+    });
+  }
+
+  // ---- model fingerprints -----------------------------------------------------------------------
+  /** The fingerprint of the weights that produced `model`'s stored vectors, if one was recorded. */
+  modelFingerprint(model: string): ModelFingerprint | null {
+    const r = this.db.prepare('SELECT image_sha256, text_sha256 FROM model_fingerprints WHERE model = ?').get(model) as { image_sha256: string; text_sha256: string } | undefined;
+    return r ? { image: r.image_sha256, text: r.text_sha256 } : null;
+  }
+  /**
+   * Compares the weights now behind `model` with those its stored vectors came from, and makes the
+   * catalog consistent with them in one transaction: a changed image encoder drops the model's
+   * photo vectors (the indexer re-encodes every photo lacking one), a changed text encoder drops its
+   * cached label vectors (recomputed on demand; assigned tags keep their scores). `requeue` (the
+   * model the library is opened with) also sets those photos back to 'pending', so counts say what
+   * is left to do. Then `fp` is recorded.
+   */
+  reconcileModelFingerprint(model: string, fp: ModelFingerprint, opts: { requeue?: boolean } = {}): FingerprintCheck {
+    return this.tx(() => {
+      const before = this.modelFingerprint(model);
+      const imageChanged = before !== null && before.image !== fp.image;
+      const textChanged = before !== null && before.text !== fp.text;
+      let requeued = 0;
+      let droppedVectors = 0;
+      let droppedLabelVectors = 0;
+      if (imageChanged) {
+        if (opts.requeue) {
+          requeued = this.db.prepare(`UPDATE photos SET status = 'pending', updated_at = ?
+            WHERE status = 'indexed' AND id IN (SELECT photo_id FROM vectors WHERE model = ?)`).run(now(), model).changes;
+        }
+        droppedVectors = this.db.prepare('DELETE FROM vectors WHERE model = ?').run(model).changes;
+      }
+      if (textChanged) droppedLabelVectors = this.db.prepare('DELETE FROM label_vectors WHERE model = ?').run(model).changes;
+      // With none on file (a new model, or a library indexed before fingerprints were kept) there is
+      // no telling which weights made the vectors: they are kept, and from now on they are known.
+      if (!before || imageChanged || textChanged) {
+        this.db.prepare(`INSERT INTO model_fingerprints(model, image_sha256, text_sha256, recorded_at) VALUES (?, ?, ?, ?)
+          ON CONFLICT(model) DO UPDATE SET image_sha256 = excluded.image_sha256, text_sha256 = excluded.text_sha256, recorded_at = excluded.recorded_at`).run(model, fp.image, fp.text, now());
+      }
+      return { state: before === null ? 'recorded' : imageChanged || textChanged ? 'changed' : 'same', imageChanged, textChanged, droppedVectors, droppedLabelVectors, requeued };
     });
   }
   /** Fraction of photos (not failed/unsupported) with a vector of `model`. */

@@ -102,4 +102,15 @@ export const migrations: readonly string[] = [
     at TEXT NOT NULL
   );
   `,
+  // 2: which weights produced each model's stored vectors. Vectors are kept per model id, but the
+  // files behind an id can change (a retrained bundled model, a hub model re-pulled at a newer
+  // revision); the SHA-256 of each encoder file tells the engine when they did.
+  `
+  CREATE TABLE model_fingerprints (
+    model TEXT PRIMARY KEY,
+    image_sha256 TEXT NOT NULL,         -- the image encoder file (model.json files[].sha256)
+    text_sha256 TEXT NOT NULL,          -- the text encoder file
+    recorded_at TEXT NOT NULL
+  );
+  `,
 ];
