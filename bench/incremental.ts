@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { createEngine } from '../app/engine/engine.js';
 import { readManifest } from '../app/embed/node/model-load.js';
+import { manifestFingerprint } from '../app/engine/model-weights.js';
 import { ensureBigLibrary } from './lib/big-library.js';
 import { runChild, shoebox } from './lib/process.js';
 import { latencySummary, printTable, repoRoot, round, writeResult } from './lib/report.js';
@@ -20,7 +21,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 export async function runIncremental(opts: IncrementalOptions): Promise<Record<string, unknown>> {
   const manifest = await readManifest(DEMO_DIR);
   if (!manifest.ok) throw new Error(manifest.error.message);
-  const model = { id: manifest.value.id, dims: manifest.value.embeddingSize };
+  const model = { id: manifest.value.id, dims: manifest.value.embeddingSize, fingerprint: manifestFingerprint(manifest.value) };
   const lib = await ensureBigLibrary(opts.photos, [model]);
   console.error(`  library of ${opts.photos} photos ready (${lib.setupS.toFixed(1)} s of setup this run)`);
 

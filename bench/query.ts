@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createEngine } from '../app/engine/engine.js';
 import { loadModel, readManifest } from '../app/embed/node/model-load.js';
 import type { Filters } from '../app/api/contract.js';
+import { manifestFingerprint } from '../app/engine/model-weights.js';
 import { ensureBigLibrary, folderName } from './lib/big-library.js';
 import { latencySummary, printTable, repoRoot, round, writeResult } from './lib/report.js';
 import { vitb32Dir } from './indexing.js';
@@ -48,7 +49,7 @@ interface ModelRun {
 async function runModel(modelDir: string, opts: QueryOptions): Promise<ModelRun> {
   const manifest = await readManifest(modelDir);
   if (!manifest.ok) throw new Error(manifest.error.message);
-  const m = { id: manifest.value.id, dims: manifest.value.embeddingSize };
+  const m = { id: manifest.value.id, dims: manifest.value.embeddingSize, fingerprint: manifestFingerprint(manifest.value) };
   const lib = await ensureBigLibrary(opts.photos, [m]);
   const t = process.hrtime.bigint();
   const e = await createEngine({ libraryDir: lib.libraryDir, modelDir });

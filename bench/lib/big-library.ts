@@ -6,7 +6,7 @@
 import { copyFileSync, existsSync, linkSync, mkdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { Catalog, type PhotoMetadata } from '../../app/library/catalog.js';
+import { Catalog, type ModelFingerprint, type PhotoMetadata } from '../../app/library/catalog.js';
 import { catalogFile } from '../../app/library/paths.js';
 import { CAMERAS } from '../../app/world/photo-writer.js';
 import { repoRoot } from './report.js';
@@ -27,8 +27,12 @@ export interface BigLibrary {
 export const folderName = (i: number): string => `d${String(Math.floor(i / PER_FOLDER)).padStart(4, '0')}`;
 const fileName = (i: number): string => join(folderName(i), `IMG_${String(i).padStart(7, '0')}.jpg`);
 
-/** Makes sure the files exist and the catalog has vectors for every model given ({id, dims}). */
-export async function ensureBigLibrary(count: number, models: { id: string; dims: number }[]): Promise<BigLibrary> {
+/**
+ * Makes sure the files exist and the catalog has vectors for every model given ({id, dims}).
+ * `fingerprint` (the model's weights now): the vectors here are synthetic, so a retrained model must
+ * not make the engine drop them (and rebuild a 100k HNSW) on its next open.
+ */
+export async function ensureBigLibrary(count: number, models: { id: string; dims: number; fingerprint?: ModelFingerprint | null }[]): Promise<BigLibrary> {
   const t0 = Date.now();
   const root = join(repoRoot, 'build', `bench-big-${count}`);
   const photosDir = join(root, 'photos');
@@ -76,6 +80,12 @@ export async function ensureBigLibrary(count: number, models: { id: string; dims
     }
     const ids = (catalog.db.prepare('SELECT id FROM photos ORDER BY id').all() as { id: number }[]).map((r) => r.id);
     for (const m of models) {
+      const had = catalog.modelFingerprint(m.id);
+      // Forgetting the old record makes the engine treat the vectors as from before fingerprints
+      // were kept: it keeps them and records the current weights.
+      if (m.fingerprint && had && (had.image !== m.fingerprint.image || had.text !== m.fingerprint.text)) {
+        catalog.db.prepare('DELETE FROM model_fingerprints WHERE model = ?').run(m.id);
+      }
       if (catalog.vectorCount(m.id) >= count) continue;
       const data = clusteredVectors(ids.length, m.dims, { seed: 7 });
       const CHUNK = 5000;
