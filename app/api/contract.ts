@@ -136,6 +136,12 @@ export const StatusSchema = z.object({
   model: ModelInfoSchema,
   runtime: RuntimeInfoSchema,
   progress: IndexProgressSchema,
+  /**
+   * One line for the user about the model, else null: why the library's chosen model is not the
+   * one in use, or that a model's weights changed (its photos are being re-indexed, or tags need
+   * a new run). Several are joined with '; '. Front doors show it where indexing progress shows.
+   */
+  modelNotice: z.string().nullable(),
 });
 
 // ---- tagging ---------------------------------------------------------------------------------

@@ -431,6 +431,7 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
         runtime: { ...ctx.model.runtime, decodeConcurrency },
         // While a model switch re-indexes in the background, its progress is the news.
         progress: pending && !indexer.isRunning ? pending.indexer.progress() : indexer.progress(),
+        modelNotice,
       });
     },
     async addRoot({ path: p }) {

@@ -4,6 +4,7 @@ import type { IndexProgress } from '../../api/contract.js';
 import type { CliIO, Command } from '../command.js';
 import { fail, openEngine, parseCli } from '../args.js';
 import type { SkippedRow } from '../../library/catalog.js';
+import { modelNoticeLine } from './status-notice.js';
 
 const usage = `usage: shoebox index <dir>… [--watch] [--library DIR] [--model DIR] [--json]
 
@@ -14,7 +15,7 @@ new ones. Prints a summary; files that cannot be indexed are listed with the rea
   --watch        keep running and index photos as they are added, changed or removed
   --library DIR  library folder (default: $SHOEBOX_HOME or the per-user data folder)
   --model DIR    model folder (default: the library's active model, see 'shoebox models use')
-  --json         print the summary as JSON (with --watch, then one line per event:
+  --json         print the summary as JSON, with modelNotice (with --watch, then one line per event:
                  {"event":"watching"|"indexed"|"stopped",…})
   --threads N    decode and encoder threads
   --batch-size N images per encoder batch (default 16)`;
@@ -74,6 +75,12 @@ export const command: Command = {
     };
     process.on('SIGINT', onSigint);
     try {
+      // Why photos that were indexed are indexed again (new model weights), or why another model
+      // than the chosen one runs: said once, before the progress it explains.
+      const st = await engine.status({});
+      if (!st.ok) return fail(io, 'index', st.error, common.json);
+      const modelNotice = st.value.modelNotice;
+      if (modelNotice && !common.json) io.stderr.write(modelNoticeLine(modelNotice));
       const r = await engine.indexFolders(positionals, {
         onScanProgress: (n) => {
           if (tty && n % 200 === 0) io.stderr.write(`\r\x1b[2Kscanning: ${n} photos found`);
@@ -102,6 +109,7 @@ export const command: Command = {
         tookMs: run.tookMs,
         library: { ...counts, path: engine.ctx.libraryDir },
         skipped,
+        modelNotice,
       };
       if (common.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
       else {

@@ -6,16 +6,17 @@ import { Catalog, type SkippedRow } from '../../library/catalog.js';
 import { catalogFile } from '../../library/paths.js';
 import type { Status } from '../../api/contract.js';
 import { NOT_LOADED } from '../../engine/lazy-model.js';
+import { modelNoticeLine } from './status-notice.js';
 
 const usage = `usage: shoebox status [--errors] [--library DIR] [--json]
 
   --errors       list every file that was skipped, with the reason
-  --json         print {status…, errors?: [{path, status, reason}]} as JSON
+  --json         print {status…, modelNotice, errors?: [{path, status, reason}]} as JSON
 
 Status reads the model's manifest only: it does not start ONNX Runtime, so runtime.provider is
 "not-loaded" (\`shoebox doctor\` reports the provider that runs).`;
 
-type Report = Omit<Status, 'model' | 'runtime' | 'progress'> & Partial<Pick<Status, 'model' | 'runtime' | 'progress'>> & { readOnly?: string; modelNotice?: string; errors?: SkippedRow[] };
+type Report = Omit<Status, 'model' | 'runtime' | 'progress' | 'modelNotice'> & Partial<Pick<Status, 'model' | 'runtime' | 'progress' | 'modelNotice'>> & { readOnly?: string; errors?: SkippedRow[] };
 
 function readOnlyReport(libraryDir: string, why: string, withErrors: boolean): Report | null {
   const c = Catalog.open(catalogFile(libraryDir), { readonly: true });
@@ -60,7 +61,6 @@ export const command: Command = {
         const s = await opened.value.status({});
         if (!s.ok) return fail(io, 'status', s.error, common.json);
         report = { ...s.value };
-        if (opened.value.modelNotice) report.modelNotice = opened.value.modelNotice;
         if (withErrors) report.errors = opened.value.ctx.catalog.skipped().files;
       } finally {
         await opened.value.close();
@@ -83,7 +83,7 @@ export const command: Command = {
     const ph = report.photos;
     o.write(`Library  ${report.library}${report.readOnly ? `  (read-only: ${report.readOnly})` : ''}\n`);
     if (report.model) o.write(`Model    ${report.model.id}${report.model.embeddingSize ? ` (${report.model.embeddingSize}-d)` : ''}${report.runtime ? ` on ${runtimeText(report.runtime)}` : ''}\n`);
-    if (report.modelNotice) o.write(`         ${report.modelNotice}\n`);
+    if (report.modelNotice) o.write(`         ${modelNoticeLine(report.modelNotice)}`);
     o.write(`Photos   ${ph.total} total: ${ph.indexed} indexed, ${ph.pending} pending, ${ph.failed} failed, ${ph.unsupported} unsupported\n`);
     if (report.progress && report.progress.state !== 'idle') o.write(`Indexing ${report.progress.state} ${report.progress.done}/${report.progress.total}\n`);
     if (report.roots.length) {

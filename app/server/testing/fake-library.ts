@@ -9,7 +9,14 @@ export interface FakePhoto {
 
 const notHere = (m: string): ApiResult<never> => ({ ok: false, error: { code: 'unsupported', message: `${m} is not in the fake library` } });
 
-export function createFakeLibrary(roots: string[], photos: FakePhoto[]): LibraryApi & { emit(e: ApiEvent): void; calls: MethodName[] } {
+export interface FakeLibraryOptions {
+  /** What status() reports as the model notice; read at each call, so a test can change it mid-session. */
+  modelNotice?: string | null;
+}
+
+export type FakeLibrary = LibraryApi & { emit(e: ApiEvent): void; calls: MethodName[] };
+
+export function createFakeLibrary(roots: string[], photos: FakePhoto[], options: FakeLibraryOptions = {}): FakeLibrary {
   const listeners = new Set<(e: ApiEvent) => void>();
   const calls: MethodName[] = [];
   const summary = (p: FakePhoto) => ({ id: p.id, path: p.path, width: 64, height: 48, format: 'png', takenAt: null });
@@ -20,6 +27,7 @@ export function createFakeLibrary(roots: string[], photos: FakePhoto[]): Library
     model: { id: 'fake', name: 'fake', embeddingSize: 4, bundled: true },
     runtime: { provider: 'cpu', requestedProviders: ['cpu'], fallbackReason: null, intraOpThreads: 1, decodeConcurrency: 1 },
     progress: { state: 'idle', done: 0, total: 0, failed: 0, ratePerSec: 0, etaSec: null, currentFile: null, model: 'fake' },
+    modelNotice: options.modelNotice ?? null,
   });
   const api: Record<string, unknown> = {};
   const handlers: Partial<Record<MethodName, (input: never) => unknown>> = {
@@ -50,5 +58,5 @@ export function createFakeLibrary(roots: string[], photos: FakePhoto[]): Library
       if (prop === 'calls') return calls;
       return target[prop] ?? (async () => notHere(prop));
     },
-  }) as unknown as LibraryApi & { emit(e: ApiEvent): void; calls: MethodName[] };
+  }) as unknown as FakeLibrary;
 }
