@@ -52,3 +52,10 @@ export function splitLabels(text: string): string[] {
   }
   return [...seen];
 }
+
+/** An engine line ("the weights of model … changed: …") as a sentence on screen. */
+export function asSentence(line: string): string {
+  const t = line.trim();
+  if (!t) return t;
+  return `${t[0]!.toUpperCase()}${t.slice(1)}${/[.!?]$/.test(t) ? '' : '.'}`;
+}

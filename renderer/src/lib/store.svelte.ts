@@ -61,6 +61,13 @@ export class AppStore {
   catalog = $state<CatalogEntry[] | null>(null);
   catalogError = $state<string | null>(null);
   downloads = $state<Record<string, DownloadProgress>>({});
+  /** The engine's model notice the user closed; a different one shows again. */
+  dismissedModelNotice = $state<string | null>(null);
+  /** What the engine says about the model (why it re-indexes, why another model runs), unless closed. */
+  modelNotice = $derived.by(() => {
+    const n = this.status?.modelNotice ?? null;
+    return n && n !== this.dismissedModelNotice ? n : null;
+  });
 
   #seq = 0;
   #pages = new Map<number, Promise<void>>();
@@ -150,6 +157,10 @@ export class AppStore {
     else this.error = sets.error;
     if (counts.ok) this.tagCounts = counts.value;
     else this.error = counts.error;
+  }
+
+  dismissModelNotice(): void {
+    this.dismissedModelNotice = this.status?.modelNotice ?? null;
   }
 
   // ---- the text encoder ---------------------------------------------------------------------
