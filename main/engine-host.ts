@@ -6,7 +6,6 @@ import { createThumbnailer } from '../app/thumbnails/thumbnailer.js';
 import { thumbnailSourceFromApi } from '../app/thumbnails/api-source.js';
 import { readModelFile } from '../app/server/model-files.js';
 import { PREVIEW_SIZE, previewCacheDir, thumbnailCacheDir } from '../app/server/web-mode.js';
-import { activeModelDir } from '../app/models/installed.js';
 import type { FromHost, ToHost } from './host-protocol.js';
 
 const port = (process as unknown as { parentPort: ElectronShim.ParentPort }).parentPort;
@@ -16,10 +15,12 @@ async function main(): Promise<void> {
   const libraryDir = process.env.SHOEBOX_LIBRARY_DIR;
   if (!libraryDir) return send({ type: 'ready', error: 'no library folder given' });
   // This file is bundled, so the engine cannot find the bundled model relative to itself: main
-  // says where it is, and the user's active installed model still wins over it.
+  // says where it is. The engine picks the user's active installed model over it, and says why
+  // when it cannot (status().modelNotice, shown in the window); a model chosen while the app was
+  // closed is re-indexed in the background while search keeps the one that covers the library.
   const bundled = process.env.SHOEBOX_BUNDLED_MODEL_DIR;
-  const modelDir = process.env.SHOEBOX_MODEL_DIR ?? (bundled ? (await activeModelDir(libraryDir, bundled)).dir : undefined);
-  const opened = await createEngine({ libraryDir, ...(modelDir ? { modelDir } : {}) });
+  const forced = process.env.SHOEBOX_MODEL_DIR;
+  const opened = await createEngine({ libraryDir, ...(forced ? { modelDir: forced } : {}), ...(bundled ? { bundledModelDir: bundled } : {}), switchInBackground: true });
   if (!opened.ok) return send({ type: 'ready', error: opened.error.message });
   const engine = opened.value;
   const source = thumbnailSourceFromApi(engine);
