@@ -120,7 +120,8 @@ export async function start(argv: string[]): Promise<number> {
   }
 
   say(values.web ? 'Starting web mode.' : 'Electron is not installed here, so Shoebox starts in web mode: the app opens in your browser.');
-  const opened = await createEngine({ libraryDir, watch: false });
+  // switchInBackground: a model chosen while the app was closed is re-indexed in the background, search meanwhile on the old one
+  const opened = await createEngine({ libraryDir, watch: false, switchInBackground: true });
   if (!opened.ok) return say(`Shoebox: ${formatError(opened.error)}`), 1;
   const engine = opened.value;
   if (firstRun) await addDemoLibrary(engine, libraryDir);
