@@ -35,6 +35,11 @@ export interface SearchScaleOptions {
   defaultEfConstruction: number;
   /** Fraction of the library a selective filter lets through. */
   filterFraction: number;
+  /**
+   * Stop a build after this many seconds and measure the index built so far (against exact search
+   * over the same prefix of the vectors): what the time allows, reported as such (`builtOf`).
+   */
+  buildBudgetS?: number;
 }
 
 /** What app/vectors/vector-index.ts does per query: ef = max(256, 2k) (M 32, efConstruction 200). */
@@ -76,19 +81,25 @@ function makeQueries(data: Float32Array, n: number, dim: number, count: number, 
   return q;
 }
 
-function build(data: Float32Array, n: number, dim: number, m: number, efC: number): { index: Hnsw; ms: number } {
+function build(data: Float32Array, n: number, dim: number, m: number, efC: number, budgetS = Infinity): { index: Hnsw; ms: number; count: number } {
   const index = new HierarchicalNSW('ip', dim);
   index.initIndex({ maxElements: n, m, efConstruction: efC, randomSeed: 100 });
   const every = Math.max(1, Math.round(n / 10));
   const t0 = Date.now();
+  let count = 0;
   const ms = timeMs(() => {
     for (let i = 0; i < n; i++) {
+      if (i % 1000 === 0 && Date.now() - t0 > budgetS * 1000) {
+        console.error(`    build budget of ${budgetS} s spent at ${i}/${n} points: measuring the index built so far`);
+        break;
+      }
       index.addPoint(Array.from(data.subarray(i * dim, (i + 1) * dim)), i);
+      count = i + 1;
       // Progress with the running rate, so a long build can be judged (and extrapolated) early.
       if ((i + 1) % every === 0) console.error(`    build M=${m} efC=${efC}: ${i + 1}/${n} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     }
   });
-  return { index, ms };
+  return { index, ms, count };
 }
 
 interface Truth {
@@ -105,25 +116,30 @@ export function runSearchScale(opts: SearchScaleOptions): Record<string, unknown
   const { dim } = opts;
   const step = Math.round(1 / opts.filterFraction);
   try {
-    for (const n of opts.sizes) {
+    for (const nRequested of opts.sizes) {
+      let n = nRequested;
       const t0 = Date.now();
       const data = clusteredVectors(n, dim, { seed: n });
       const q = makeQueries(data, n, dim, opts.queries, n);
       const qv = (i: number): Float32Array => q.subarray(i * dim, (i + 1) * dim);
       const allow = (id: number): boolean => id % step === 0;
-      const candidates = Array.from({ length: Math.ceil(n / step) }, (_, i) => i * step);
-
-      // Exact baseline (and the ground truth), single-threaded JS over a Float32Array.
-      const truth: Truth = { top50: [], filtered10: [], exactMs: [], exactFilteredMs: [] };
-      for (let i = 0; i < opts.queries; i++) {
-        let r: number[] = [];
-        truth.exactMs.push(timeMs(() => (r = exactTopK(data, n, dim, qv(i), 50))));
-        truth.top50.push(r);
-        let rf: number[] = [];
-        // The product's exact filtered path: score only the candidate ids.
-        truth.exactFilteredMs.push(timeMs(() => (rf = exactOver(data, dim, candidates, qv(i), 10))));
-        truth.filtered10.push(rf);
-      }
+      let candidates: number[] = [];
+      let truth: Truth = { top50: [], filtered10: [], exactMs: [], exactFilteredMs: [] };
+      // Exact baseline (and the ground truth) over the first `upTo` vectors, single-threaded JS over a Float32Array.
+      const exactTruth = (upTo: number): void => {
+        candidates = Array.from({ length: Math.ceil(upTo / step) }, (_, i) => i * step);
+        truth = { top50: [], filtered10: [], exactMs: [], exactFilteredMs: [] };
+        for (let i = 0; i < opts.queries; i++) {
+          let r: number[] = [];
+          truth.exactMs.push(timeMs(() => (r = exactTopK(data, upTo, dim, qv(i), 50))));
+          truth.top50.push(r);
+          let rf: number[] = [];
+          // The product's exact filtered path: score only the candidate ids.
+          truth.exactFilteredMs.push(timeMs(() => (rf = exactOver(data, dim, candidates, qv(i), 10))));
+          truth.filtered10.push(rf);
+        }
+      };
+      exactTruth(n);
       console.error(`  n=${n}: data + exact ground truth in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 
       const configs: [number, number][] = n === opts.sizes[0]
@@ -131,7 +147,12 @@ export function runSearchScale(opts: SearchScaleOptions): Record<string, unknown
         : [[opts.defaultM, opts.defaultEfConstruction]];
       for (const [m, efC] of configs) {
         const rssBefore = rssMiB();
-        const built = build(data, n, dim, m, efC);
+        const built = build(data, n, dim, m, efC, opts.buildBudgetS);
+        if (built.count < n) {
+          // Out of time: the rest of the run measures what was built, against exact search over it.
+          n = built.count;
+          exactTruth(n);
+        }
         const file = join(dir, `idx-${n}-${m}-${efC}.bin`);
         built.index.writeIndexSync(file);
         const sizeMiB = statSync(file).size / 2 ** 20;
@@ -156,7 +177,7 @@ export function runSearchScale(opts: SearchScaleOptions): Record<string, unknown
             if (i % 2 === 1) recallText += rc;
           }
           const s = latencySummary(lat10);
-          sweeps.push({ n, m, efC, ef, recall10: round(recall / opts.queries, 4), recall10text: round(recallText / Math.floor(opts.queries / 2), 4), p50k10: s.p50, p99k10: s.p99 });
+          sweeps.push({ n, ...(n < nRequested ? { builtOf: nRequested } : {}), m, efC, ef, recall10: round(recall / opts.queries, 4), recall10text: round(recallText / Math.floor(opts.queries / 2), 4), p50k10: s.p50, p99k10: s.p99 });
         }
 
         // The product's path: ef = max(256, 2k), no filter callback on plain queries.
@@ -202,7 +223,7 @@ export function runSearchScale(opts: SearchScaleOptions): Record<string, unknown
         const se = latencySummary(truth.exactMs);
         const sef = latencySummary(truth.exactFilteredMs);
         rows.push({
-          n, m, efC,
+          n, m, efC, ...(n < nRequested ? { builtOf: nRequested, buildBudgetS: opts.buildBudgetS } : {}),
           buildS: round(built.ms / 1000, 1), fileMiB: round(sizeMiB, 1), loadMs: round(loadMs, 1),
           rssBuildMiB: round(rssBuilt - rssBefore, 0), rssLoadMiB: round(rssLoad, 0),
           p50k10: s10.p50, p95k10: s10.p95, p99k10: s10.p99,
@@ -246,7 +267,7 @@ function exactOver(data: Float32Array, dim: number, ids: readonly number[], q: F
 
 export function searchScaleOptions(quick: boolean, sizes?: number[]): SearchScaleOptions {
   const base: SearchScaleOptions = quick
-    ? { sizes: [10_000, 100_000], dim: 512, queries: 100, efValues: [32, 64, 128, 256], mValues: [16, 32], efConstructionValues: [200], defaultM: PRODUCT_M, defaultEfConstruction: PRODUCT_EF_CONSTRUCTION, filterFraction: 0.01 }
+    ? { sizes: [10_000, 100_000], dim: 512, queries: 100, efValues: [64, 128, 256], mValues: [32], efConstructionValues: [200], defaultM: PRODUCT_M, defaultEfConstruction: PRODUCT_EF_CONSTRUCTION, filterFraction: 0.01 }
     : { sizes: [10_000, 100_000, 1_000_000], dim: 512, queries: 300, efValues: [16, 32, 64, 128, 256, 512], mValues: [8, 16, 32], efConstructionValues: [100, 200, 400], defaultM: PRODUCT_M, defaultEfConstruction: PRODUCT_EF_CONSTRUCTION, filterFraction: 0.01 };
   return sizes ? { ...base, sizes } : base;
 }
@@ -265,6 +286,8 @@ export function main(args: string[]): string {
   const efc = list('--efc');
   const queries = list('--queries');
   if (queries) opts.queries = queries[0]!;
+  const budget = list('--build-budget-s');
+  if (budget) opts.buildBudgetS = budget[0]!;
   if (ef) opts.efValues = ef;
   if (m) opts.mValues = m;
   if (efc) opts.efConstructionValues = efc;
