@@ -154,7 +154,7 @@ class Clip(nn.Module):
     def logit_scale(self):
         return self.t.exp()
 
-    def clip_loss(self, I, T):
+    def clip_loss(self, I, T, T_neg=None):
         # joint multimodal embedding [n, d_e]
         I_e = F.normalize(self.embed_image(I), dim=1)
         T_e = F.normalize(self.embed_text(T), dim=1)
@@ -162,7 +162,12 @@ class Clip(nn.Module):
         logits = I_e @ T_e.t() * self.t.exp()
         # symmetric loss function
         labels = torch.arange(I.shape[0])
-        loss_i = F.cross_entropy(logits, labels)       # each image picks its text (rows)
+        logits_i = logits
+        if T_neg is not None and T_neg.shape[0] > 0:
+            # NegCLIP: edited false captions (negatives.py) are extra texts each image must rank below its own
+            N_e = F.normalize(self.embed_text(T_neg), dim=1)
+            logits_i = torch.cat([logits, I_e @ N_e.t() * self.t.exp()], dim=1)
+        loss_i = F.cross_entropy(logits_i, labels)     # each image picks its text (rows)
         loss_t = F.cross_entropy(logits.t(), labels)   # each text picks its image (columns)
         return (loss_i + loss_t) / 2, logits
 

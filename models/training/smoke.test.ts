@@ -27,12 +27,19 @@ describe('training recipe smoke test', () => {
     const data = join(tmp, 'data');
     const out = join(tmp, 'model');
     const tokenizer = join(repo, 'models/demo/tokenizer.json');
-    await run('node', ['bin/shoebox.js', 'debug', 'training-data', '--out', data, '--count', '24', '--seed', '77', '--tokenizer', tokenizer, '--captions', '2'], { cwd: repo, env });
+    await run('node', ['bin/shoebox.js', 'debug', 'training-data', '--out', data, '--count', '24', '--seed', '77', '--tokenizer', tokenizer, '--captions', '3', '--partial', '0.6'], { cwd: repo, env });
     await run('node', ['bin/shoebox.js', 'debug', 'world-vocab', '--out', join(tmp, 'vocab.json')], { cwd: repo, env });
     const train = await run(python, ['models/training/train.py', '--data', data, '--tokenizer', tokenizer, '--out', join(tmp, 'ckpt.pt'),
       '--steps', '3', '--batch', '8', '--threads', '1', '--log-every', '1', '--config', '{"widths":[8,8,8],"image_width":32,"text_width":32,"text_layers":1,"text_heads":2,"embed_dim":16}'], { cwd: repo, env });
     expect(train.stdout).toMatch(/step +3 +loss \d/);
-    await run(python, ['models/training/export.py', '--ckpt', join(tmp, 'ckpt.pt'), '--tokenizer', tokenizer, '--vocab', join(tmp, 'vocab.json'), '--out', out, '--data', data], { cwd: repo, env });
+    // phase 2 of the recipe: continue from phase 1 with short captions, shape captions and edited negatives
+    const tiny = '{"widths":[8,8,8],"image_width":32,"text_width":32,"text_layers":1,"text_heads":2,"embed_dim":16}';
+    const phase2 = await run(python, ['models/training/train.py', '--data', data, '--tokenizer', tokenizer, '--out', join(tmp, 'ckpt2.pt'), '--init', join(tmp, 'ckpt.pt'),
+      '--steps', '2', '--batch', '8', '--threads', '1', '--log-every', '1', '--short-frac', '0.3', '--shape-frac', '0.5', '--neg-frac', '1', '--config', tiny], { cwd: repo, env });
+    expect(phase2.stdout).toMatch(/step +2 +loss \d/);
+    const negatives = await run(python, ['models/training/negatives_test.py', tokenizer], { cwd: repo, env });
+    expect(negatives.stdout).toMatch(/negatives ok: \['count', 'shape', 'swap-colours', 'swap-shapes'\]/);
+    await run(python, ['models/training/export.py', '--ckpt', join(tmp, 'ckpt2.pt'), '--tokenizer', tokenizer, '--vocab', join(tmp, 'vocab.json'), '--out', out, '--data', data], { cwd: repo, env });
 
     const manifest = ModelManifestSchema.parse(JSON.parse(await readFile(join(out, 'model.json'), 'utf8')));
     expect(manifest.embeddingSize).toBe(16);

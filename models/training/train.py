@@ -19,6 +19,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from model import Clip, Config  # noqa: E402
+from negatives import HardNegatives, shape_token_ids  # noqa: E402
 
 
 def load_data(d):
@@ -119,6 +120,10 @@ def main():
     ap.add_argument('--config', default='{}', help='JSON overrides of model.Config')
     ap.add_argument('--short-frac', type=float, default=0.0,
                     help='fraction of texts drawn from each image\'s short (partial) captions: "a red star", "a photo of a star"')
+    ap.add_argument('--shape-frac', type=float, default=0.0,
+                    help='fraction of texts drawn from the short captions that name a shape ("a star", "two red hearts")')
+    ap.add_argument('--neg-frac', type=float, default=0.0,
+                    help='fraction of captions that also get an edited false twin as a hard negative (negatives.py)')
     ap.add_argument('--init', help='start from this checkpoint (same config) instead of random weights')
     args = ap.parse_args()
 
@@ -154,6 +159,10 @@ def main():
     lengths = tokens.long().argmax(dim=-1)                     # position of <|endoftext|> = caption length + 1
     short = lengths <= 7                                  # [n, k]
     has_short = short.any(dim=1)
+    negatives = HardNegatives(args.tokenizer, rng) if args.neg_frac > 0 else None
+    # short captions that name a shape: in a batch they can only find their image by its shape
+    shapey = short & torch.isin(tokens, torch.tensor(shape_token_ids(args.tokenizer))).any(dim=-1)   # [n, k]
+    has_shapey = shapey.any(dim=1)
     hard = HardBatches(largest_keys(args.data), args.hard_per_key, rng) if args.hard_frac > 0 else None
     t0 = time.perf_counter()
     t_log, seen = t0, 0
@@ -177,10 +186,18 @@ def main():
             # a random short caption of each chosen image: random scores, masked to its short ones
             pick = (torch.from_numpy(rng.random((len(idx), k))).float() * short[idx].float()).argmax(dim=1)
             cap = torch.where(want, pick, cap)
+        if args.shape_frac > 0:
+            want = torch.from_numpy(rng.random(len(idx)) < args.shape_frac) & has_shapey[idx]
+            pick = (torch.from_numpy(rng.random((len(idx), k))).float() * shapey[idx].float()).argmax(dim=1)
+            cap = torch.where(want, pick, cap)
         T = trim(tokens[idx, cap])
+        T_neg = None
+        if negatives is not None:
+            rows = negatives.batch(T[torch.from_numpy(rng.random(len(idx)) < args.neg_frac)])
+            T_neg = trim(torch.tensor(rows, dtype=torch.int64)) if rows else None
         for g in opt.param_groups:
             g['lr'] = lr_at(step)
-        loss, logits = model.clip_loss(norm(I), T)
+        loss, logits = model.clip_loss(norm(I), T, T_neg)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()

@@ -2,9 +2,10 @@
 # `npm run model:train`: rebuilds the demo model from nothing and prints the time of each step:
 #   world vocabulary → tokenizer.json → training data → train → export to models/demo → eval.
 # Training runs in two phases: phase 1 learns from the captions as drawn (colour, place, size and
-# background separate most scenes in a batch); phase 2 continues from it drawing half of the texts
-# from the short captions ("a star", "a red shape"), which is what teaches shape.
-# Knobs (environment): DATA_COUNT, STEPS, STEPS2, SHORT_FRAC, BATCH, THREADS, HARD_FRAC, TRAIN_SEED, EVAL_SEED, OUT (default models/demo),
+# background separate most scenes in a batch); phase 2 continues from it drawing most texts from the
+# short captions that name a shape ("a star", "two red hearts") and adding edited false captions as
+# hard negatives ("two red circles" -> "three red circles"), which is what teaches shape and count.
+# Knobs (environment): DATA_COUNT, STEPS, STEPS2, LR2, SHORT_FRAC, SHAPE_FRAC, NEG_FRAC, BATCH, THREADS, HARD_FRAC, TRAIN_SEED, EVAL_SEED, OUT (default models/demo),
 # WORK (default build/model-train). Same knobs + same thread count → the same model.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,8 +16,11 @@ OUT=${OUT:-models/demo}
 DATA_COUNT=${DATA_COUNT:-30000}
 DATA_SEED=${DATA_SEED:-1}
 STEPS=${STEPS:-700}
-STEPS2=${STEPS2:-1400}
-SHORT_FRAC=${SHORT_FRAC:-0.5}
+STEPS2=${STEPS2:-2000}
+LR2=${LR2:-1.5e-3}
+SHORT_FRAC=${SHORT_FRAC:-0.3}
+SHAPE_FRAC=${SHAPE_FRAC:-0.5}
+NEG_FRAC=${NEG_FRAC:-0.5}
 BATCH=${BATCH:-128}
 THREADS=${THREADS:-2}
 HARD_FRAC=${HARD_FRAC:-0}   # 0.5 tried: colour 0.915, shape still at chance (see MODEL_CARD.md)
@@ -46,9 +50,9 @@ step "validation data" node bin/shoebox.js debug training-data --out "$WORK/val"
 step "train ($STEPS steps of $BATCH)" "$PY" models/training/train.py --data "$WORK/data" --val "$WORK/val" \
   --tokenizer "$OUT/tokenizer.json" --out "$WORK/ckpt.pt" --steps "$STEPS" --batch "$BATCH" --threads "$THREADS" \
   --seed "$TRAIN_SEED" --log-every 50 --warmup "$WARMUP" --hard-frac "$HARD_FRAC" --config "$CONFIG"
-step "train phase 2 ($STEPS2 steps of $BATCH, short captions $SHORT_FRAC)" "$PY" models/training/train.py --data "$WORK/data" --val "$WORK/val" \
+step "train phase 2 ($STEPS2 steps of $BATCH, shape captions $SHAPE_FRAC, short $SHORT_FRAC, negatives $NEG_FRAC)" "$PY" models/training/train.py --data "$WORK/data" --val "$WORK/val" \
   --tokenizer "$OUT/tokenizer.json" --out "$WORK/ckpt2.pt" --init "$WORK/ckpt.pt" --steps "$STEPS2" --batch "$BATCH" --threads "$THREADS" \
-  --seed "$TRAIN_SEED" --log-every 50 --warmup "$WARMUP" --lr 1e-3 --short-frac "$SHORT_FRAC" --config "$CONFIG"
+  --seed "$TRAIN_SEED" --log-every 50 --warmup "$WARMUP" --lr "$LR2" --short-frac "$SHORT_FRAC" --shape-frac "$SHAPE_FRAC" --neg-frac "$NEG_FRAC" --config "$CONFIG"
 step "export" "$PY" models/training/export.py --ckpt "$WORK/ckpt2.pt" --tokenizer "$OUT/tokenizer.json" \
   --vocab "$WORK/world-vocab.json" --out "$OUT" --data "$WORK/val"
 echo "== model rebuilt in $((SECONDS - T0)) s (without eval)"

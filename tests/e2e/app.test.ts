@@ -124,17 +124,11 @@ describe.skipIf(!chromiumAvailable())('Shoebox in the browser', () => {
     await page.getByRole('button', { name: 'Settings' }).click();
     const redCircleScenes = photos.filter((p) => has(p.scene, 'red', 'circle')).length;
     expect(redCircleScenes).toBeGreaterThanOrEqual(3);
-    // Red circles are rare in the library (a few in 200): the best match must show one.
+    // Red circles are rare in the library (a few in 200): the best match must show one, and most of the top 3 (issue 4's target).
     const top = await visibleScenes(3);
     const hits = top.map((t) => has(t.scene, 'red', 'circle'));
     expect(hits[0], JSON.stringify(top.map((t) => t.scene.groups))).toBe(true);
-  });
-
-  // The acceptance target of issue 4; the shipped demo model (shape zero-shot 0.49) puts one red-circle
-  // scene in the top 3, not two. Runs with SHOEBOX_TARGETS=1 (`npm run test:targets`).
-  it.runIf(process.env.SHOEBOX_TARGETS === '1')('shows red circles in most of the top 3 (target)', async () => {
-    const top = await visibleScenes(3);
-    expect(top.filter((t) => has(t.scene, 'red', 'circle')).length, JSON.stringify(top.map((t) => t.scene.groups))).toBeGreaterThanOrEqual(2);
+    expect(hits.filter(Boolean).length, JSON.stringify(top.map((t) => t.scene.groups))).toBeGreaterThanOrEqual(2);
   });
 
   it('opens a photo, moves with the keyboard, and finds more like it', async () => {

@@ -1,0 +1,45 @@
+"""Checks of negatives.py on real captions, run by smoke.test.ts: every edit is a false caption that
+differs from the true one in exactly what it claims to change (a shape, a count, or a swap)."""
+import json
+import os
+import sys
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from negatives import HardNegatives, SHAPES, PLURALS  # noqa: E402
+
+tokenizer = sys.argv[1]
+vocab = json.load(open(tokenizer, encoding='utf-8'))['model']['vocab']
+ids = lambda text: [vocab[w + '</w>'] for w in text.split()]  # noqa: E731  (every world word is one token)
+words = {i: w[:-4] for w, i in vocab.items() if w.endswith('</w>')}
+text = lambda row: ' '.join(words[i] for i in row)  # noqa: E731
+
+neg = HardNegatives(tokenizer, np.random.default_rng(0))
+assert neg.edit(ids('a photo of a red object')) is None, 'no shape, no count, one colour: nothing to edit'
+seen = set()
+for _ in range(200):
+    true = 'two red circles with a large blue star on sand'
+    out = text(neg.edit(ids(true)))
+    assert out != true
+    a, b = true.split(), out.split()
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    # words: 0 two, 1 red, 2 circles, 3 with, 4 a, 5 large, 6 blue, 7 star, 8 on, 9 sand
+    if diff and diff[0] in (0, 4) and set(diff) <= {diff[0], diff[0] + (2 if diff[0] == 0 else 3)}:
+        kind = 'count'                                 # a count changed, and its noun's number with it
+        c, n = diff[0], diff[0] + (2 if diff[0] == 0 else 3)
+        assert b[c] in ('a', 'two', 'three') and b[c] != a[c]
+        assert b[n].rstrip('s').rstrip('e') == a[n].rstrip('s').rstrip('e') and (b[n] in PLURALS) == (b[c] != 'a')
+    elif diff == [2, 7]:                               # shapes swapped between the groups, numbers kept
+        kind = 'swap-shapes'
+        assert (b[2], b[7]) == ('stars', 'circle')
+    elif diff == [1, 6]:                               # colours swapped between the groups
+        kind = 'swap-colours'
+        assert (b[1], b[6]) == ('blue', 'red')
+    else:                                              # one shape replaced by another, number kept
+        kind = 'shape'
+        assert len(diff) == 1 and diff[0] in (2, 7), (true, out)
+        assert b[diff[0]] in (PLURALS if diff[0] == 2 else SHAPES)
+    seen.add(kind)
+assert seen == {'count', 'shape', 'swap-shapes', 'swap-colours'}, seen
+print('negatives ok:', sorted(seen))
