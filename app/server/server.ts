@@ -42,7 +42,9 @@ export interface RunningServer {
 }
 
 const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
-const MODEL_PATH = /^\/model\/([^/]+)\/([^/]+)$/;
+// The file may sit in a subfolder (upstream layouts: onnx/text_model.onnx, textual/model.onnx);
+// readModelFile serves only the text-side files the manifest lists, and dot segments are refused above.
+const MODEL_PATH = /^\/model\/([^/]+)\/(.+)$/;
 
 export async function startServer(opts: ServerOptions): Promise<Result<RunningServer>> {
   const host = opts.host ?? '127.0.0.1';

@@ -45,3 +45,20 @@ describe('local hub', () => {
     expect((await fetch(`${hub.url}/o/r/resolve/main/missing.json`)).status).toBe(404);
   });
 });
+
+describe('a throttled hub', () => {
+  it('serves the same bytes, whole and from an offset, when pacing the transfer', async () => {
+    const slow = await startHub({ throttleBytesPerSec: 4 * 1024 * 1024 });
+    try {
+      const data = Buffer.from(Array.from({ length: 200_000 }, (_, i) => (i * 31) % 251));
+      slow.addRepo('o/s', { files: new Map([['onnx/model.onnx', data]]) });
+      const whole = await fetch(`${slow.url}/o/s/resolve/main/onnx/model.onnx`);
+      expect(Buffer.from(await whole.arrayBuffer()).equals(data)).toBe(true);
+      const part = await fetch(whole.url, { headers: { range: 'bytes=12345-' } });
+      expect(part.status).toBe(206);
+      expect(Buffer.from(await part.arrayBuffer()).equals(data.subarray(12345))).toBe(true);
+    } finally {
+      await slow.close();
+    }
+  });
+});

@@ -4,7 +4,8 @@
 //        with X-Linked-Size, X-Linked-ETag ("<sha256>"), X-Repo-Commit; small files: 200 with ETag (sha1 of the blob)
 //   GET|HEAD /cdn/<sha256>                           the bytes, ETag, Accept-Ranges; Range → 206 + Content-Range
 // Faults for tests: drop the connection after N bytes, answer a status a few times, stall after N
-// bytes, serve other bytes than the checksum says. Every request is logged.
+// bytes, serve other bytes than the checksum says. Every request is logged. `throttleBytesPerSec`
+// paces every body like a slow link, so a UI can be seen mid-download.
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -52,7 +53,12 @@ const sha1 = (b: Buffer): string => createHash('sha1').update(b).digest('hex');
 const gitBlobId = (b: Buffer): string => createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
 const isLfs = (path: string, b: Buffer): boolean => /\.(onnx|onnx_data|bin|safetensors)$/.test(path) || b.length > 10 * 1024 * 1024;
 
-export async function startHub(): Promise<HubServer> {
+export interface HubOptions {
+  /** Send bodies at about this rate (default: as fast as the socket takes them). */
+  throttleBytesPerSec?: number;
+}
+
+export async function startHub(opts: HubOptions = {}): Promise<HubServer> {
   const repos = new Map<string, HubRepo & { commit: string }>();
   const blobs = new Map<string, { path: string; data: Buffer }>();
   const faults: (Fault & { left: number })[] = [];
@@ -139,7 +145,24 @@ export async function startHub(): Promise<HubServer> {
       res.write(body.subarray(0, stall.stallAfter)); // …and nothing more until the client gives up
       return;
     }
+    if (opts.throttleBytesPerSec) return void sendPaced(res, body, opts.throttleBytesPerSec);
     res.end(body);
+  }
+
+  /** Writes `body` in small slices on a timer, about `rate` bytes a second; stops if the client goes away. */
+  function sendPaced(res: http.ServerResponse, body: Buffer, rate: number): void {
+    const slice = Math.max(1024, Math.round(rate / 50)); // ~50 writes a second
+    let at = 0;
+    const tick = (): void => {
+      if (res.destroyed) return;
+      const next = Math.min(body.length, at + slice);
+      const last = next === body.length;
+      res.write(body.subarray(at, next));
+      at = next;
+      if (last) res.end();
+      else setTimeout(tick, (1000 * slice) / rate);
+    };
+    tick();
   }
 
   server.on('connection', (s) => {
