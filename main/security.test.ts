@@ -37,8 +37,12 @@ describe('window security settings', () => {
     expect(parseThumbUrl('shoebox-thumb://photo/42')).toEqual({ kind: 'photo', rawId: '42' });
     expect(parseThumbUrl('shoebox-thumb://preview/42')).toEqual({ kind: 'preview', rawId: '42' });
     expect(parseThumbUrl('shoebox-thumb://model/shoebox-demo-v1/text.onnx')).toEqual({ kind: 'model', model: 'shoebox-demo-v1', file: 'text.onnx' });
+    // pulled models keep their upstream layout's folders
+    expect(parseThumbUrl('shoebox-thumb://model/demo-tjs/onnx/text_model.onnx')).toEqual({ kind: 'model', model: 'demo-tjs', file: 'onnx/text_model.onnx' });
+    expect(parseThumbUrl('shoebox-thumb://model/demo-immich/textual/tokenizer.json')).toEqual({ kind: 'model', model: 'demo-immich', file: 'textual/tokenizer.json' });
     for (const u of ['shoebox-thumb://photo/..%2F1', 'shoebox-thumb://photo/%2e%2e', 'shoebox-thumb://photo/-1', 'shoebox-thumb://photo/1?x', 'shoebox-thumb://photo/1/2',
-      'shoebox-thumb://photo/01', 'shoebox-thumb://model/x/..', 'shoebox-thumb://model/x/%2e%2e', 'shoebox-thumb://model/../x', 'shoebox-thumb://other/1', 'https://photo/1']) {
+      'shoebox-thumb://photo/01', 'shoebox-thumb://model/x/..', 'shoebox-thumb://model/x/%2e%2e', 'shoebox-thumb://model/../x',
+      'shoebox-thumb://model/x/onnx/../../y', 'shoebox-thumb://model/x/onnx/..', 'shoebox-thumb://model/x/onnx//y', 'shoebox-thumb://model/x/onnx/%2e%2e/y', 'shoebox-thumb://model/x/.hidden/y', 'shoebox-thumb://other/1', 'https://photo/1']) {
       expect(parseThumbUrl(u), u).toBeNull();
     }
   });

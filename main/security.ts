@@ -101,8 +101,11 @@ export function parseThumbUrl(url: string): ThumbRequest | null {
     return m && parsePhotoId(m[1]!) !== null ? { kind: u.host, rawId: m[1]! } : null;
   }
   if (u.host === 'model') {
-    const m = /^\/([a-z0-9][a-z0-9._-]*)\/([A-Za-z0-9][A-Za-z0-9._-]*)$/.exec(raw);
-    return m && !m[2]!.includes('..') ? { kind: 'model', model: m[1]!, file: m[2]! } : null;
+    // Downloaded models keep their upstream folders (onnx/text_model.onnx, textual/model.onnx): each
+    // segment starts with a letter or digit, and no segment may be '..' (the engine also serves only
+    // the files the model's manifest lists).
+    const m = /^\/([a-z0-9][a-z0-9._-]*)\/([A-Za-z0-9][A-Za-z0-9._-]*(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)*)$/.exec(raw);
+    return m && !m[2]!.split('/').some((seg) => seg.includes('..')) ? { kind: 'model', model: m[1]!, file: m[2]! } : null;
   }
   return null;
 }
