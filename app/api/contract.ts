@@ -179,6 +179,8 @@ export const CatalogEntrySchema = z.object({
   installed: z.boolean(),
   active: z.boolean(),
   recommended: z.boolean(),
+  /** Whether removeModel would delete it: installed from the hub (not the bundled model, not a --model folder). */
+  removable: z.boolean(),
   /** Fraction of the library that has vectors for this model (0–1). */
   coverage: z.number(),
 });

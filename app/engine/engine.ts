@@ -534,7 +534,7 @@ async function openWithLock(libraryDir: string, lock: LibraryLock, opts: EngineO
       // A model opened from a folder outside the library (--model DIR) is listed too.
       if (!list.some((x) => x.id === ctx.modelId)) {
         const m = ctx.model.manifest;
-        list.unshift({ id: m.id, name: m.name, description: m.description, sizeBytes: m.files.reduce((t, f) => t + f.bytes, 0), embeddingSize: m.embeddingSize, installed: true, active: activeId === m.id, recommended: false, coverage: catalog.coverage(m.id) });
+        list.unshift({ id: m.id, name: m.name, description: m.description, sizeBytes: m.files.reduce((t, f) => t + f.bytes, 0), embeddingSize: m.embeddingSize, installed: true, active: activeId === m.id, recommended: false, removable: false, coverage: catalog.coverage(m.id) });
       }
       return ok(list);
     },

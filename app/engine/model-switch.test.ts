@@ -120,7 +120,7 @@ describe('model switching', () => {
     if (!list.ok) throw new Error(list.error.message);
     const entry = (id: string) => list.value.find((x) => x.id === id);
     expect(entry(ALT)).toMatchObject({ installed: true, active: true, coverage: 1 });
-    expect(entry('tiny-clip')).toMatchObject({ installed: true, active: false, coverage: 1 });
+    expect(entry('tiny-clip')).toMatchObject({ installed: true, active: false, coverage: 1, removable: false }); // the bundled one
 
     // Back to the bundled model: its vectors exist, so it is instant and encodes nothing.
     const back = await e.useModel({ id: 'tiny-clip' });

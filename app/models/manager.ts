@@ -59,14 +59,14 @@ export class ModelManager {
     const installed = await this.installed();
     const out: CatalogEntry[] = installed.filter((m) => !cat.value.models.some((c) => c.id === m.id)).map((m) => ({
       id: m.id, name: m.manifest.name, description: m.manifest.description, sizeBytes: m.manifest.files.reduce((s, f) => s + f.bytes, 0),
-      embeddingSize: m.manifest.embeddingSize, installed: true, active: m.id === activeId, recommended: false, coverage: coverage(m.id),
+      embeddingSize: m.manifest.embeddingSize, installed: true, active: m.id === activeId, recommended: false, removable: !m.bundled, coverage: coverage(m.id),
     }));
     for (const c of cat.value.models) {
       const inst = installed.find((m) => m.id === c.id);
       out.push({
         id: c.id, name: c.name, description: c.description,
         sizeBytes: inst ? inst.manifest.files.reduce((s, f) => s + f.bytes, 0) : downloadSize(c),
-        embeddingSize: c.embeddingSize, installed: !!inst, active: c.id === activeId, recommended: c.recommended, coverage: coverage(c.id),
+        embeddingSize: c.embeddingSize, installed: !!inst, active: c.id === activeId, recommended: c.recommended, removable: !!inst && !inst.bundled, coverage: coverage(c.id),
       });
     }
     return ok(out);

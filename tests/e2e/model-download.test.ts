@@ -161,6 +161,7 @@ describe.skipIf(!chromiumAvailable())('models in Settings', () => {
 
     // Installed: Use and Remove take the place of the progress.
     await r.getByRole('button', { name: 'Use' }).waitFor();
+    expect(await r.getByRole('button', { name: /^Remove/ }).count()).toBe(1);
     expect(await r.getByRole('progressbar').count()).toBe(0);
     expect(await r.innerText()).toContain('0% of the library indexed');
     expect(await listed(TJS)).toMatchObject({ installed: true, active: false });
@@ -174,6 +175,8 @@ describe.skipIf(!chromiumAvailable())('models in Settings', () => {
     await r.getByText('100% of the library indexed').waitFor({ timeout: 120_000 });
     await page.getByText(`(${TJS}, 128-d)`).waitFor();
     expect(await row(BUNDLED).getByRole('button', { name: 'Use' }).isVisible()).toBe(true);
+    // the bundled model ships with the app: it can be switched back to but not removed
+    expect(await row(BUNDLED).getByRole('button', { name: /^Remove/ }).count()).toBe(0);
     await shots(page, 'switched');
 
     const found = await searchFor('a red shape');

@@ -58,7 +58,7 @@ describe('switching models through the engine', () => {
       expect(downloads.at(-1)).toMatchObject({ model: 'demo-tjs', state: 'done' });
 
       const listed = await eng.models({});
-      expect(listed.ok && listed.value.find((m) => m.id === 'demo-tjs')).toMatchObject({ installed: true, active: false, coverage: 0 });
+      expect(listed.ok && listed.value.find((m) => m.id === 'demo-tjs')).toMatchObject({ installed: true, active: false, coverage: 0, removable: true });
 
       const used = await eng.useModel({ id: 'demo-tjs' });
       expect(used.ok && used.value.id).toBe('demo-tjs');
