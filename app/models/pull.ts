@@ -50,7 +50,9 @@ export async function pullModel(entry: CatalogModel, opts: PullOptions): Promise
   let file: string | null = null;
   let bytes = 0;
   let totalBytes: number | null = null;
-  const started = now();
+  // The rate counts from the start of the transfer (not the listing request), and no ETA is
+  // promised before a second of transfer: the first few hundred bytes say nothing about the link.
+  let started = now();
   let startBytes = 0;
   let lastEmit = 0;
   const emit = (force: boolean, error?: AppError): void => {
@@ -59,7 +61,7 @@ export async function pullModel(entry: CatalogModel, opts: PullOptions): Promise
     lastEmit = t;
     const secs = (t - started) / 1000;
     const rate = secs > 0 ? Math.max(0, bytes - startBytes) / secs : 0;
-    const etaSec = totalBytes !== null && rate > 0 ? Math.max(0, (totalBytes - bytes) / rate) : null;
+    const etaSec = totalBytes !== null && rate > 0 && secs >= 1 ? Math.max(0, (totalBytes - bytes) / rate) : null;
     opts.onProgress?.({ model: entry.id, state, bytes, totalBytes, ratePerSec: rate, etaSec, file, ...(error ? { error: { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) } } : {}) });
   };
   const failed = async (e: AppError, keepPartials: boolean): Promise<Result<never>> => {
@@ -129,6 +131,7 @@ export async function pullModel(entry: CatalogModel, opts: PullOptions): Promise
       }
     }
     startBytes = bytes;
+    started = now();
     const resumedBytes = bytes;
 
     const endpoint = hubEndpoint(opts);
