@@ -33,7 +33,7 @@ export interface EngineOptions {
   libraryDir: string;
   /** Model folder; default the library's active model (`shoebox models use`), else the bundled one. */
   modelDir?: string;
-  /** ONNX Runtime intra-op threads; default SHOEBOX_THREADS, else cores − 1 up to 4 cores (thread-split.ts). */
+  /** ONNX Runtime intra-op threads; default SHOEBOX_THREADS, else min(4, cores) (thread-split.ts). */
   threads?: number;
   /** Photos decoded at once while indexing; default SHOEBOX_DECODE_CONCURRENCY, else min(4, cores). */
   decodeConcurrency?: number;

@@ -31,6 +31,7 @@ describe('provider settings', () => {
     expect(off.ok && off.value.allowSpinning).toBe(false);
     expect(sessionOptions('cpu', 2, false).extra).toEqual({ session: { intra_op: { allow_spinning: '0' } } });
     expect(sessionOptions('cpu', 2, true).extra).toBeUndefined();
+    expect(sessionOptions('cpu', 2).extra).toEqual({ session: { intra_op: { allow_spinning: '0' } } }); // off by default
     const on = resolveRuntimeSettings({}, { SHOEBOX_ORT_SPINNING: '1' });
     expect(on.ok && on.value.allowSpinning).toBe(true);
     const bad = resolveRuntimeSettings({}, { SHOEBOX_ORT_SPINNING: 'no' });

@@ -47,18 +47,20 @@ export function parseProviders(list: string | string[]): Result<string[]> {
 }
 
 export function defaultThreads(): number {
-  // The encoders share the machine with decoding workers and the UI: leave a core to decoding on
-  // small machines (measured: thread-split.ts).
+  // The encoders share the machine with decoding workers and the UI (measured: thread-split.ts).
   return defaultThreadSplit(availableParallelism()).inferenceThreads;
 }
 
-/** ORT's intra-op workers busy-wait between jobs unless told not to (see sessionOptions). */
-export const DEFAULT_ALLOW_SPINNING = true;
+/**
+ * ORT's intra-op workers busy-wait between jobs unless told not to. Off: spinning gains ~10 % on
+ * idle cores but halves indexing when decoding, the UI or anything else wants the CPU (thread-split.ts).
+ */
+export const DEFAULT_ALLOW_SPINNING = false;
 
 export interface RuntimeSettings {
   providers: string[];
   threads: number;
-  /** Let idle intra-op threads spin (ORT's default); default DEFAULT_ALLOW_SPINNING, or SHOEBOX_ORT_SPINNING=0|1. */
+  /** Let idle intra-op threads spin (ORT's own default); default DEFAULT_ALLOW_SPINNING, or SHOEBOX_ORT_SPINNING=0|1. */
   allowSpinning?: boolean;
 }
 

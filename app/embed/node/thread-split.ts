@@ -1,8 +1,11 @@
-// How indexing splits the CPU between decoding photos and running the image encoder. Both compete
-// for the same cores: on 2 cores with a ViT-B/32-sized model, decoding 2 photos at a time with ONE
-// ONNX intra-op thread indexed 4.36 images/s, against 2.3 with 2 + 2 (bench/results/
-// indexing-model.json): a second intra-op thread costs ~1.7x the CPU per image and that CPU is
-// taken from decoding. So on small machines inference leaves a core to decoding.
+// How indexing splits the CPU between decoding photos and running the image encoder, which compete
+// for the same cores. Measured on 2 idle cores with a ViT-B/32-sized model and 12 MP JPEGs
+// (bench/results/indexing-model.json): decode 2 + 2 intra-op threads indexes 7.8–9.5 images/s,
+// decode 2 + 1 thread 5.7. ONNX Runtime's spinning workers (its default) are ~10 % faster on idle
+// cores but collapse when anything else wants the CPU (3.2 images/s at a load of ~2; 2.3 under
+// heavy load, when 1 thread looked best), so execution-providers.ts turns spinning off: then 2
+// threads keep 7.8–8.8 images/s idle and 5.8 under that load, and a ViT-B/32 text query takes
+// 58 ms instead of 82 with 1 thread.
 // No onnxruntime import here: the engine resolves the split before it decides to load a model.
 import { availableParallelism } from 'node:os';
 import { appError, err, ok, type Result } from '../../shared/result.js';
@@ -14,10 +17,10 @@ export interface ThreadSplit {
   inferenceThreads: number;
 }
 
-/** decode = cores (at most 4); inference = cores − 1 (at least 1) up to 4 cores, else 4. */
+/** decode = cores and inference = cores, each at most 4 (ORT spinning off: see above). */
 export function defaultThreadSplit(cores: number = availableParallelism()): ThreadSplit {
-  const c = Math.max(1, Math.floor(cores));
-  return { decodeConcurrency: Math.min(4, c), inferenceThreads: c <= 4 ? Math.max(1, c - 1) : 4 };
+  const c = Math.min(4, Math.max(1, Math.floor(cores)));
+  return { decodeConcurrency: c, inferenceThreads: c };
 }
 
 function positive(name: string, raw: string | undefined): Result<number | undefined> {
