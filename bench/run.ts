@@ -50,10 +50,10 @@ function summarise(files: string[]): Json[] {
         if (sp) add('  engine default split: decode / inference threads', `${String(sp.decodeConcurrency)} / ${String(sp.inferenceThreads)}`, '', null);
       }
     } else if (name.startsWith('search-scale')) {
-      const sizes = get(j, 'options', 'sizes') as number[];
+      const results = j.results as Json[];
       const isDefault = (x: Json): boolean => x.m === get(j, 'options', 'defaultM') && x.efC === get(j, 'options', 'defaultEfConstruction');
-      // The shipped M / efConstruction at every size; other builds only where they are the size's only one (e.g. a 1M run at a cheaper efConstruction).
-      for (const r of (j.results as Json[]).filter((x) => isDefault(x) || (x.n as number) > Math.min(...sizes))) {
+      // The shipped M / efConstruction at every size; other builds where a size has no shipped one (e.g. a 1M run at a cheaper efConstruction).
+      for (const r of results.filter((x) => isDefault(x) || !results.some((y) => y.n === x.n && isDefault(y)))) {
         const n = r.n as number;
         const what = `search ${n}${r.builtOf ? ` (of ${String(r.builtOf)}: build budget)` : ''}${isDefault(r) ? '' : ` M ${String(r.m)} efC ${String(r.efC)}`}`;
         const recallTarget = n >= 1_000_000 ? 0.98 : 0.99;
