@@ -121,7 +121,14 @@ function sniffFormat(data: Buffer): string | null {
 /** Turns a libvips failure into one line a user can act on. */
 export function decodeError(e: unknown, data: Buffer, path?: string, format?: string): AppError {
   const raw = e instanceof Error ? e.message : String(e);
-  const first = raw.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? 'unknown error';
+  // libvips keeps one error buffer per process: with several images decoding at once, another
+  // image's warning can come first. Classify on any line; quote the first that is not a warning.
+  const lines = raw.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const first = lines.find((l) => !/^warning\b/i.test(l)) ?? lines[0] ?? 'unknown error';
+  // "Warning treated as error due to failOn setting": the decoder warned about damaged data (the
+  // warning's own text is sometimes gone from the shared buffer by the time sharp reads it).
+  const truncated = lines.find((l) => /premature end|truncat|read error|not enough data|short read/i.test(l))
+    ?? lines.find((l) => /treated as error due to failOn/i.test(l));
   const extra = path ? { path } : {};
   if (/exceeds pixel limit/i.test(first)) return appError('too-large', 'image too large: exceeds the pixel limit', extra);
   if (format === 'heic') return appError('unsupported', 'unsupported format: HEIC (this build of sharp has no HEVC decoder)', { ...extra, hint: 'convert it to JPEG' });
@@ -130,6 +137,6 @@ export function decodeError(e: unknown, data: Buffer, path?: string, format?: st
     if (sniffed) return appError('unsupported', `unsupported format: ${sniffed}`, { ...extra, hint: 'convert it to JPEG or PNG' });
     return appError('decode-failed', 'not an image, or an image format that is not recognised', extra);
   }
-  if (/premature end|truncat|read error|not enough data|short read/i.test(first)) return appError('decode-failed', `truncated or corrupt image data (${first})`, extra);
+  if (truncated) return appError('decode-failed', `truncated or corrupt image data (${truncated})`, extra);
   return appError('decode-failed', `could not decode the image (${first})`, extra);
 }
