@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { clusteredVectors, exactTopK, rng } from './lib/vectors.js';
 import { latencySummary, printTable, rssMiB, round, writeResult } from './lib/report.js';
+import { searchEf } from '../app/vectors/vector-index.js';
 
 const { HierarchicalNSW } = hnswlib;
 type Hnsw = InstanceType<typeof HierarchicalNSW>;
@@ -42,8 +43,8 @@ export interface SearchScaleOptions {
   buildBudgetS?: number;
 }
 
-/** What app/vectors/vector-index.ts does per query: ef = max(256, 2k) (M 32, efConstruction 200). */
-export const productEf = (k: number): number => Math.max(256, k * 2);
+/** What app/vectors/vector-index.ts does per query (M 32, efConstruction 200): its own searchEf. */
+export const productEf = searchEf;
 export const PRODUCT_M = 32;
 export const PRODUCT_EF_CONSTRUCTION = 200;
 /** DEFAULT_TUNING in app/search/search.ts: exact scoring at or below this many filtered candidates, else HNSW over-fetching ×4. */
@@ -193,17 +194,17 @@ export function runSearchScale(opts: SearchScaleOptions): Record<string, unknown
         for (let i = 0; i < opts.queries; i++) {
           const arr = Array.from(qv(i));
           let res: number[] = [];
-          loaded.setEf(productEf(10));
+          loaded.setEf(productEf(10, n));
           lat10.push(timeMs(() => (res = loaded.searchKnn(arr, 10).neighbors)));
           const rc = recallAt(res, truth.top50[i]!, 10);
           recall += rc;
           if (i % 2 === 1) recallText += rc;
-          loaded.setEf(productEf(50));
+          loaded.setEf(productEf(50, n));
           let res50: number[] = [];
           lat50.push(timeMs(() => (res50 = loaded.searchKnn(arr, 50).neighbors)));
           recall50 += recallAt(res50, truth.top50[i]!, 50);
           // HNSW with hnswlib's JS filter callback (what the product does above EXACT_CANDIDATES).
-          loaded.setEf(productEf(10 * OVER_FETCH));
+          loaded.setEf(productEf(10 * OVER_FETCH, n));
           let rf: number[] = [];
           latCallback.push(timeMs(() => (rf = loaded.searchKnn(arr, 10 * OVER_FETCH, allow).neighbors.slice(0, 10))));
           recallCallback += recallAt(rf, truth.filtered10[i]!, 10);
@@ -245,7 +246,7 @@ export function runSearchScale(opts: SearchScaleOptions): Record<string, unknown
   printTable('Search at scale, product path (ef = max(256, 2k); ms; recall against exact)', rows.map((r) => pick(r, ['n', 'm', 'efC', 'buildS', 'fileMiB', 'loadMs', 'rssLoadMiB', 'p50k10', 'p99k10', 'p99k50', 'recall10', 'recall10text', 'recall50', 'exactP50', 'exactP99', 'speedupP50'])));
   printTable(`Filtered search (${opts.filterFraction * 100}% of the library passes; ms)`, rows.map((r) => pick(r, ['n', 'filterCandidates', 'p50filtExact', 'p99filtExact', 'p50filtCallback', 'p99filtCallback', 'recallFiltCallback', 'productFilteredPath', 'p99filtProduct', 'recallFiltProduct'])));
   printTable('Parameter sweep (M, efConstruction, ef), k = 10', sweeps);
-  return { options: opts, productEf: 'max(256, 2k)', exactCandidates: EXACT_CANDIDATES, results: rows, sweep: sweeps };
+  return { options: opts, productEf: 'max(256, 2k, min(2048, n / 800))', exactCandidates: EXACT_CANDIDATES, results: rows, sweep: sweeps };
 }
 
 function pick(r: Record<string, unknown>, keys: string[]): Record<string, unknown> {

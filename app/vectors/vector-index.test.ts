@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Catalog } from '../library/catalog.js';
 import { exactSearch, normalise } from './exact.js';
-import { VectorIndex } from './vector-index.js';
+import { VectorIndex, searchEf } from './vector-index.js';
 
 let dir: string;
 let cat: Catalog;
@@ -106,5 +106,16 @@ describe('VectorIndex', () => {
     const v = randVec();
     vi.add(ids[25]!, v);
     expect(vi.search(v, 1)[0]!.id).toBe(ids[25]);
+  });
+});
+
+describe('searchEf', () => {
+  it('keeps 256 for libraries up to ~200k, grows with the index (the 1M benchmark), respects k, caps at 2,048', () => {
+    expect(searchEf(10, 1_000)).toBe(256);
+    expect(searchEf(10, 100_000)).toBe(256);
+    expect(searchEf(200, 100_000)).toBe(400);
+    expect(searchEf(10, 871_000)).toBeGreaterThanOrEqual(1024); // recall@10 0.99 measured at ef 1,024 there
+    expect(searchEf(10, 1_000_000)).toBeGreaterThan(searchEf(10, 500_000));
+    expect(searchEf(10, 50_000_000)).toBe(2048);
   });
 });
