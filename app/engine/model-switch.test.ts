@@ -6,11 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiEvent } from '../api/contract.js';
-import { loadModel } from '../embed/node/model-load.js';
 import { makePhotos } from '../../tests/faults/helpers.js';
-import { ok, type Result } from '../shared/result.js';
-import type { EngineModel } from './context.js';
 import { createEngine, type Engine } from './engine.js';
+import { countingLoader } from './testing/counting-loader.js';
 
 const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../embed/node/fixtures');
 const BUNDLED = path.join(FIXTURES, 'tiny-clip');
@@ -25,29 +23,15 @@ let altGate: Promise<void> | null = null;
 /** Called when an alt encode reaches the gate. */
 let atGate: () => void = () => undefined;
 
-async function countingLoader(dir: string): Promise<Result<EngineModel>> {
-  const m = await loadModel(dir, { threads: 1, providers: ['cpu'], verifyCachePath: null });
-  if (!m.ok) return m;
-  const base = m.value;
-  const id = base.manifest.id;
-  return ok({
-    ...base,
-    image: {
-      encode: async (px: Float32Array, n: number) => {
-        if (id === ALT && altGate) {
-          atGate();
-          await altGate;
-        }
-        encodes[id] = (encodes[id] ?? 0) + n;
-        return base.image.encode(px, n);
-      },
-    },
-    close: () => base.close(),
-  });
-}
+const counting = countingLoader(() => encodes, async (id) => {
+  if (id === ALT && altGate) {
+    atGate();
+    await altGate;
+  }
+});
 
 async function open(extra: { batchSize?: number; lazyModel?: boolean; switchInBackground?: boolean } = {}): Promise<Engine> {
-  const r = await createEngine({ libraryDir: lib, bundledModelDir: BUNDLED, loadModel: countingLoader, threads: 1, decodeConcurrency: 1, ...extra });
+  const r = await createEngine({ libraryDir: lib, bundledModelDir: BUNDLED, loadModel: counting, threads: 1, decodeConcurrency: 1, ...extra });
   if (!r.ok) throw new Error(r.error.message);
   engine = r.value;
   return r.value;

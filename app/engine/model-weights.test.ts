@@ -7,11 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadModel } from '../embed/node/model-load.js';
 import { makePhotos } from '../../tests/faults/helpers.js';
-import { ok, type Result } from '../shared/result.js';
-import type { EngineModel } from './context.js';
 import { createEngine, type Engine } from './engine.js';
+import { countingLoader } from './testing/counting-loader.js';
 
 const FIXTURES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../embed/node/fixtures');
 const ALT = 'tiny-clip-alt';
@@ -24,25 +22,10 @@ let root: string;
 let engine: Engine | null = null;
 let encodes: Record<string, number>;
 
-async function countingLoader(dir: string): Promise<Result<EngineModel>> {
-  const m = await loadModel(dir, { threads: 1, providers: ['cpu'], verifyCachePath: null });
-  if (!m.ok) return m;
-  const base = m.value;
-  const id = base.manifest.id;
-  return ok({
-    ...base,
-    image: {
-      encode: async (px: Float32Array, n: number) => {
-        encodes[id] = (encodes[id] ?? 0) + n;
-        return base.image.encode(px, n);
-      },
-    },
-    close: () => base.close(),
-  });
-}
+const counting = countingLoader(() => encodes);
 
 async function open(extra: { lazyModel?: boolean; modelDir?: string } = {}): Promise<Engine> {
-  const r = await createEngine({ libraryDir: lib, modelDir, bundledModelDir: modelDir, loadModel: countingLoader, threads: 1, decodeConcurrency: 1, batchSize: 2, ...extra });
+  const r = await createEngine({ libraryDir: lib, modelDir, bundledModelDir: modelDir, loadModel: counting, threads: 1, decodeConcurrency: 1, batchSize: 2, ...extra });
   if (!r.ok) throw new Error(r.error.message);
   engine = r.value;
   return r.value;
