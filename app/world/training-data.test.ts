@@ -38,6 +38,8 @@ describe('training data', () => {
     expect(meta).toHaveLength(10);
     for (const m of meta) {
       expect(m.captions).toHaveLength(3);
+      expect(m.kinds).toHaveLength(3);
+      expect(m.kinds[0]).toBe('full');
       expect(m.heldout).toBe(false);
       for (const g of m.scene.groups) expect(HELDOUT_COMBOS.some(([c, s]) => c === g.colour && s === g.shape)).toBe(false);
       expect(m.scene.groups.some((g: { colour: string; shape: string }) => g.colour === m.largest.colour && g.shape === m.largest.shape)).toBe(true);

@@ -13,7 +13,7 @@ import type { ClipTokenizer } from '../embed/common/tokenizer.js';
 import { loadTokenizer } from '../embed/node/load-tokenizer.js';
 import { preprocessToRgb } from '../embed/node/preprocess.js';
 import { AppFailure, appError, err, ok, toAppError, type Result } from '../shared/result.js';
-import { captionScene } from './caption.js';
+import { captionSceneWithKinds, type CaptionKind } from './caption.js';
 import { forEachPool } from './pool.js';
 import { rngFor } from './prng.js';
 import { renderScene } from './render.js';
@@ -37,7 +37,7 @@ export interface TrainingDataOptions {
   groupPartial?: number;
   /** Renders in flight (default 4). */
   concurrency?: number;
-  /** Short side of the rendered photo, before the app resizes it (default 64–160). */
+  /** Short side of the rendered photo, before the app resizes it (default size … size + 96: 64–160 at 64 px). */
   minSide?: number;
   maxSide?: number;
   onProgress?: (done: number, total: number) => void;
@@ -74,6 +74,7 @@ export function demoPreprocessSpec(size = 64): PreprocessSpec {
 interface Sample {
   rgb: Uint8Array;
   captions: string[];
+  kinds: CaptionKind[];
   scene: Scene;
   render: { width: number; height: number; quality: number };
 }
@@ -84,7 +85,8 @@ async function makeSample(index: number, opts: Required<Pick<TrainingDataOptions
   const jpeg = await renderScene(scene, render.width, render.height).jpeg({ quality: render.quality }).toBuffer();
   const pre = await preprocessToRgb(jpeg, spec);
   if (!pre.ok) throw new AppFailure(pre.error);
-  return { rgb: pre.value.rgb, captions: captionScene(scene, opts.captions, { partial: opts.partial, groupPartial: opts.groupPartial }), scene, render };
+  const captions = captionSceneWithKinds(scene, opts.captions, { partial: opts.partial, groupPartial: opts.groupPartial });
+  return { rgb: pre.value.rgb, captions: captions.map((c) => c.text), kinds: captions.map((c) => c.kind), scene, render };
 }
 
 function tokenize(tokenizer: ClipTokenizer, captions: string[]): Buffer {
@@ -107,7 +109,7 @@ export async function writeTrainingData(dir: string, options: TrainingDataOption
   const tok = await loadTokenizer(options.tokenizerPath, { file: options.tokenizerPath, contextLength: context, padId: 0, cleaning: 'clip', truncation: 'clip' });
   if (!tok.ok) return tok;
   const spec = demoPreprocessSpec(size);
-  const sampleOpts = { seed: options.seed, captions: k, split, partial, groupPartial: options.groupPartial ?? 0, minSide: options.minSide ?? 64, maxSide: options.maxSide ?? 160 };
+  const sampleOpts = { seed: options.seed, captions: k, split, partial, groupPartial: options.groupPartial ?? 0, minSide: options.minSide ?? size, maxSide: options.maxSide ?? size + 96 };
 
   const handles: FileHandle[] = [];
   try {
@@ -126,7 +128,7 @@ export async function writeTrainingData(dir: string, options: TrainingDataOption
       await tokens!.write(tokenize(tok.value, samples.flatMap((s) => s.captions)));
       const lines = samples.map((s) => {
         const largest = largestGroup(s.scene);
-        return JSON.stringify({ index: s.scene.index, captions: s.captions, scene: sceneAttributes(s.scene), heldout: s.scene.heldout, largest: { colour: largest.colour, shape: largest.shape }, render: s.render });
+        return JSON.stringify({ index: s.scene.index, captions: s.captions, kinds: s.kinds, scene: sceneAttributes(s.scene), heldout: s.scene.heldout, largest: { colour: largest.colour, shape: largest.shape }, render: s.render });
       });
       await meta!.write(`${lines.join('\n')}\n`);
       options.onProgress?.(start + n, options.count);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { captionScene, groupCaptionWith, relationOf } from './caption.js';
+import { captionScene, captionSceneWithKinds, groupCaptionWith, relationOf } from './caption.js';
 import { createRng } from './prng.js';
 import { largestGroup, sampleScene } from './scene.js';
 import {
@@ -142,9 +142,30 @@ describe('captions', () => {
       const words = phraseWords(groupCaptionWith(s, rng));
       const g = s.groups.find((x) => words.includes(x.colour) && words.includes(x.count === 1 ? x.shape : SHAPE_PLURAL[x.shape]));
       expect(g, words.join(' ')).toBeDefined();
+      // any group but the largest says its size: "a star" alone means the main object
+      if (g && g !== largestGroup(s)) expect(SIZE_WORDS[g.size].some((w) => words.includes(w)), words.join(' ')).toBe(true);
       if (g && g.count > 1) plural++;
     }
     expect(plural).toBeGreaterThan(10);
+  });
+
+  it('each caption says what it describes (training draws group captions apart), with the same texts as captionScene', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 100; i++) {
+      const s = sampleScene(71, i);
+      const opts = { partial: 0.4, groupPartial: 0.3 };
+      const withKinds = captionSceneWithKinds(s, 6, opts);
+      expect(withKinds.map((c) => c.text)).toEqual(captionScene(s, 6, opts));
+      expect(withKinds[0]!.kind).toBe('full');
+      for (const c of withKinds) {
+        seen.add(c.kind);
+        // a full caption names every group's colour; a group caption names one group only
+        if (c.kind === 'full') for (const g of s.groups) expect(phraseWords(c.text), c.text).toContain(g.colour);
+        if (c.kind === 'group') expect(s.groups.some((g) => phraseWords(c.text).includes(g.count === 1 ? g.shape : SHAPE_PLURAL[g.shape])), c.text).toBe(true);
+      }
+    }
+    expect(seen).toEqual(new Set(['full', 'partial', 'group']));
+    expect(captionSceneWithKinds(sampleScene(71, 0), 4).every((c) => c.kind === 'full')).toBe(true);
   });
 
   it('vary: a scene gets distinct captions', () => {

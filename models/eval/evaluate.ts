@@ -33,7 +33,9 @@ async function makeScenes(model: LoadedModel, seed: number, count: number): Prom
   const out = new Array<EvalScene>(count);
   await forEachPool(count, 4, async (i) => {
     const scene = sampleScene(seed, i, 'all');
-    const r = sampleRenderSettings(seed, i);
+    // Photos at least as large as the model's input, as in training (64–160 px for a 64 px model).
+    const side = model.manifest.preprocess.size;
+    const r = sampleRenderSettings(seed, i, side, side + 96);
     const jpeg = await renderScene(scene, r.width, r.height).jpeg({ quality: r.quality }).toBuffer();
     const pre = unwrap(await preprocessImage(jpeg, model.manifest.preprocess), `scene ${i}`);
     out[i] = { scene, caption: captionScene(scene, 1)[0]!, pixels: pre.tensor };

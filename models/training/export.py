@@ -52,7 +52,7 @@ def export_onnx(model, path, tower, input_name, input_dtype, output_name, normal
     cfg = model.cfg
     if tower == 'image':
         module = ImageTower(model)
-        dummy = torch.zeros(2, 3, 64, 64, dtype=TORCH_DTYPES[input_dtype])
+        dummy = torch.zeros(2, 3, cfg.image_size, cfg.image_size, dtype=TORCH_DTYPES[input_dtype])
     else:
         module = TextTower(model)
         dummy = torch.zeros(2, cfg.context_length, dtype=TORCH_DTYPES[input_dtype])
@@ -95,7 +95,7 @@ def test_vectors(model, tok, texts, images):
     }
 
 
-def sample_images(data_dir, n, seed):
+def sample_images(data_dir, n, seed, size=64):
     """A few real training images (normalised) when data is at hand, else seeded noise and flat colours."""
     g = torch.Generator().manual_seed(seed)
     mean = torch.tensor(CLIP_MEAN).view(3, 1, 1)
@@ -103,14 +103,14 @@ def sample_images(data_dir, n, seed):
     if data_dir and os.path.exists(os.path.join(data_dir, 'images.u8')):
         with open(os.path.join(data_dir, 'info.json')) as f:
             info = json.load(f)
-        u8 = np.fromfile(os.path.join(data_dir, 'images.u8'), dtype=np.uint8).reshape(info['count'], 3, 64, 64)[:n]
+        u8 = np.fromfile(os.path.join(data_dir, 'images.u8'), dtype=np.uint8).reshape(info['count'], 3, size, size)[:n]
         x = torch.from_numpy(u8.copy()).float() / 255.0
     else:
-        x = torch.rand(n, 3, 64, 64, generator=g)
+        x = torch.rand(n, 3, size, size, generator=g)
     return ((x - mean) / std).contiguous()
 
 
-def manifest(out, ckpt_info, tok_file, templates, embed_dim, description):
+def manifest(out, ckpt_info, tok_file, templates, embed_dim, description, size=64):
     return {
         'schema': 1,
         'id': 'shoebox-demo-v1',
@@ -119,7 +119,7 @@ def manifest(out, ckpt_info, tok_file, templates, embed_dim, description):
         'embeddingSize': embed_dim,
         'image': {'file': 'image.onnx', 'input': {'name': 'pixel_values', 'type': 'float32'}, 'output': 'image_embeds', 'normalized': False},
         'text': {'file': 'text.onnx', 'input': {'name': 'input_ids', 'type': 'int64'}, 'output': 'text_embeds', 'normalized': False},
-        'preprocess': {'size': 64, 'resize': 'shortest', 'interpolation': 'bicubic', 'mean': CLIP_MEAN, 'std': CLIP_STD},
+        'preprocess': {'size': size, 'resize': 'shortest', 'interpolation': 'bicubic', 'mean': CLIP_MEAN, 'std': CLIP_STD},
         'tokenizer': {'file': tok_file, 'contextLength': 32, 'padId': 0, 'cleaning': 'clip', 'truncation': 'clip'},
         'logitScale': ckpt_info['logit_scale'],
         'promptTemplates': templates,
@@ -161,7 +161,7 @@ def main():
             texts = [templates[0].replace('{}', vocab['shapes'][0]),
                      f"a {vocab['colours'][1]} {vocab['shapes'][2]} on the left.", texts[1]]
     texts.append('')  # the empty text: [SOT, EOT, 0...]
-    vec = test_vectors(model, tok, texts, sample_images(args.data, 3, 7))
+    vec = test_vectors(model, tok, texts, sample_images(args.data, 3, 7, model.cfg.image_size))
     vec['model'] = 'shoebox-demo-v1'
     with open(os.path.join(args.out, 'test-vectors.json'), 'w') as f:
         json.dump(vec, f)
@@ -173,7 +173,7 @@ def main():
     phases = f"{torch.load(ck['args']['init'])['args']['steps']:,} + {steps:,} steps in two phases" if ck['args'].get('init') and os.path.exists(ck['args']['init']) else f'{steps:,} steps'
     desc = (f'A small CLIP trained by Shoebox on its synthetic scene world ({phases} on 2 CPU cores). '
             'It knows coloured shapes on simple backgrounds, not real photos; see MODEL_CARD.md.')
-    man = manifest(args.out, info, tok_name, templates, model.cfg.embed_dim, desc)
+    man = manifest(args.out, info, tok_name, templates, model.cfg.embed_dim, desc, model.cfg.image_size)
     with open(os.path.join(args.out, 'model.json'), 'w') as f:
         json.dump(man, f, indent=2)
         f.write('\n')

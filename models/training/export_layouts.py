@@ -24,7 +24,6 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from export import CLIP_MEAN, CLIP_STD, export_onnx, load_checkpoint  # noqa: E402
 
-SIZE = 64  # export_onnx's image dummy: the demo model's input size
 
 
 def write_json(path, value):
@@ -44,6 +43,7 @@ def main():
     torch.set_num_threads(2)
     model, _ = load_checkpoint(args.ckpt)
     cfg = model.cfg
+    size = cfg.image_size  # the demo model's input side
     layouts = args.layouts.split(',')
     special = {'bos_token': '<|startoftext|>', 'eos_token': '<|endoftext|>', 'pad_token': '<|endoftext|>',
                'model_max_length': cfg.context_length}
@@ -54,9 +54,9 @@ def main():
         os.makedirs(os.path.join(d, 'textual'), exist_ok=True)
         export_onnx(model, os.path.join(d, 'visual/model.onnx'), 'image', 'image', 'float32', 'embedding', normalize=True)
         export_onnx(model, os.path.join(d, 'textual/model.onnx'), 'text', 'text', 'int32', 'embedding', normalize=True)
-        write_json(os.path.join(d, 'config.json'), {'embed_dim': cfg.embed_dim, 'vision_cfg': {'image_size': SIZE},
+        write_json(os.path.join(d, 'config.json'), {'embed_dim': cfg.embed_dim, 'vision_cfg': {'image_size': size},
                                                     'text_cfg': {'context_length': cfg.context_length, 'vocab_size': cfg.vocab_size}})
-        write_json(os.path.join(d, 'visual/preprocess_cfg.json'), {'size': [SIZE, SIZE], 'mode': 'RGB', 'mean': CLIP_MEAN, 'std': CLIP_STD,
+        write_json(os.path.join(d, 'visual/preprocess_cfg.json'), {'size': [size, size], 'mode': 'RGB', 'mean': CLIP_MEAN, 'std': CLIP_STD,
                                                                    'interpolation': 'bicubic', 'resize_mode': 'shortest', 'fill_color': 0})
         shutil.copyfile(args.tokenizer, os.path.join(d, 'textual/tokenizer.json'))
         write_json(os.path.join(d, 'textual/tokenizer_config.json'), special)
@@ -69,9 +69,9 @@ def main():
         export_onnx(model, os.path.join(d, 'onnx/text_model.onnx'), 'text', 'input_ids', 'int64', 'text_embeds')
         write_json(os.path.join(d, 'config.json'), {'model_type': 'clip', 'projection_dim': cfg.embed_dim,
                                                     'text_config': {'max_position_embeddings': cfg.context_length, 'vocab_size': cfg.vocab_size},
-                                                    'vision_config': {'image_size': SIZE}})
+                                                    'vision_config': {'image_size': size}})
         write_json(os.path.join(d, 'preprocessor_config.json'), {
-            'do_resize': True, 'size': {'shortest_edge': SIZE}, 'do_center_crop': True, 'crop_size': {'height': SIZE, 'width': SIZE},
+            'do_resize': True, 'size': {'shortest_edge': size}, 'do_center_crop': True, 'crop_size': {'height': size, 'width': size},
             'resample': 3, 'do_normalize': True, 'image_mean': CLIP_MEAN, 'image_std': CLIP_STD})
         shutil.copyfile(args.tokenizer, os.path.join(d, 'tokenizer.json'))
         write_json(os.path.join(d, 'tokenizer_config.json'), special)

@@ -38,6 +38,11 @@ class Config:
     embed_dim: int = 128          # d_e
     # image encoder: channels of the 32x32, 16x16 and 8x8 stages
     widths: tuple = (32, 64, 128)
+    # input side in pixels: 64, or 128 (a stride-2 stem brings it to 64 first)
+    image_size: int = 64
+    # channels of an extra conv at input resolution before the first stride-2 stage (0 = none; a
+    # 128 px input needs one): small objects (~10 px at 64) keep their outline instead of being halved at once
+    stem: int = 0
     grid_channels: int = 16       # per-cell channels kept by the position-preserving head
     image_width: int = 256        # d_i
     # text encoder
@@ -56,7 +61,7 @@ def conv_bn(ci, co, stride=1):
 
 
 class ImageEncoder(nn.Module):
-    """64x64 -> 8x8 CNN, then a head that keeps both *what* and *where*.
+    """64x64 (or 128x128 through a stride-2 stem) -> 8x8 CNN, then a head that keeps both *what* and *where*.
 
     Global average + max pooling give translation-invariant colour/shape evidence; a 1x1 conv to a few
     channels, flattened over the 8x8 grid, keeps which cell holds what ("on the left", "above").
@@ -66,8 +71,12 @@ class ImageEncoder(nn.Module):
     def __init__(self, cfg: Config):
         super().__init__()
         a, b, c = cfg.widths
+        if cfg.image_size not in (64, 128) or (cfg.image_size == 128 and not cfg.stem):
+            raise ValueError('image_size must be 64, or 128 with a stem')
+        stem = [conv_bn(3, cfg.stem, cfg.image_size // 64)] if cfg.stem else []   # -> 64x64
         self.body = nn.Sequential(
-            conv_bn(3, a, 2), conv_bn(a, a),      # 32x32
+            *stem,
+            conv_bn(cfg.stem or 3, a, 2), conv_bn(a, a),      # 32x32
             conv_bn(a, b, 2), conv_bn(b, b),      # 16x16
             conv_bn(b, c, 2), conv_bn(c, c),      # 8x8
         )

@@ -27,7 +27,7 @@ describe('training recipe smoke test', () => {
     const data = join(tmp, 'data');
     const out = join(tmp, 'model');
     const tokenizer = join(repo, 'models/demo/tokenizer.json');
-    await run('node', ['bin/shoebox.js', 'debug', 'training-data', '--out', data, '--count', '24', '--seed', '77', '--tokenizer', tokenizer, '--captions', '3', '--partial', '0.6'], { cwd: repo, env });
+    await run('node', ['bin/shoebox.js', 'debug', 'training-data', '--out', data, '--count', '24', '--seed', '77', '--tokenizer', tokenizer, '--captions', '3', '--partial', '0.4', '--group-partial', '0.4'], { cwd: repo, env });
     await run('node', ['bin/shoebox.js', 'debug', 'world-vocab', '--out', join(tmp, 'vocab.json')], { cwd: repo, env });
     const train = await run(python, ['models/training/train.py', '--data', data, '--tokenizer', tokenizer, '--out', join(tmp, 'ckpt.pt'),
       '--steps', '3', '--batch', '8', '--threads', '1', '--log-every', '1', '--config', '{"widths":[8,8,8],"image_width":32,"text_width":32,"text_layers":1,"text_heads":2,"embed_dim":16}'], { cwd: repo, env });
@@ -35,7 +35,7 @@ describe('training recipe smoke test', () => {
     // phase 2 of the recipe: continue from phase 1 with short captions, shape captions and edited negatives
     const tiny = '{"widths":[8,8,8],"image_width":32,"text_width":32,"text_layers":1,"text_heads":2,"embed_dim":16}';
     const phase2 = await run(python, ['models/training/train.py', '--data', data, '--tokenizer', tokenizer, '--out', join(tmp, 'ckpt2.pt'), '--init', join(tmp, 'ckpt.pt'),
-      '--steps', '2', '--batch', '8', '--threads', '1', '--log-every', '1', '--short-frac', '0.3', '--shape-frac', '0.5', '--neg-frac', '1', '--config', tiny], { cwd: repo, env });
+      '--steps', '2', '--batch', '8', '--threads', '1', '--log-every', '1', '--short-frac', '0.3', '--shape-frac', '0.5', '--group-frac', '0.3', '--neg-frac', '1', '--config', tiny], { cwd: repo, env });
     expect(phase2.stdout).toMatch(/step +2 +loss \d/);
     const negatives = await run(python, ['models/training/negatives_test.py', tokenizer], { cwd: repo, env });
     expect(negatives.stdout).toMatch(/negatives ok: \['count', 'shape', 'swap-colours', 'swap-shapes'\]/);
@@ -64,6 +64,29 @@ describe('training recipe smoke test', () => {
     } finally {
       await image.release();
       await text.release();
+    }
+  }, 240_000);
+
+  it('a 128 px input trains through its stride-2 stem and exports with that size in the manifest', async () => {
+    const dir = join(tmp || (tmp = await mkdtemp(join(tmpdir(), 'shoebox-smoke-'))), 'big');
+    const data = join(dir, 'data');
+    const out = join(dir, 'model');
+    const tokenizer = join(repo, 'models/demo/tokenizer.json');
+    await run('node', ['bin/shoebox.js', 'debug', 'training-data', '--out', data, '--count', '8', '--seed', '78', '--tokenizer', tokenizer, '--size', '128', '--captions', '2'], { cwd: repo, env });
+    await run('node', ['bin/shoebox.js', 'debug', 'world-vocab', '--out', join(dir, 'vocab.json')], { cwd: repo, env });
+    const big = '{"widths":[8,8,8],"stem":4,"image_width":32,"text_width":32,"text_layers":1,"text_heads":2,"embed_dim":16}';
+    const train = await run(python, ['models/training/train.py', '--data', data, '--tokenizer', tokenizer, '--out', join(dir, 'ckpt.pt'),
+      '--steps', '1', '--batch', '4', '--threads', '1', '--log-every', '1', '--config', big], { cwd: repo, env });
+    expect(train.stdout).toMatch(/step +1 +loss \d/);
+    await run(python, ['models/training/export.py', '--ckpt', join(dir, 'ckpt.pt'), '--tokenizer', tokenizer, '--vocab', join(dir, 'vocab.json'), '--out', out, '--data', data], { cwd: repo, env });
+    const manifest = ModelManifestSchema.parse(JSON.parse(await readFile(join(out, 'model.json'), 'utf8')));
+    expect(manifest.preprocess.size).toBe(128);
+    const image = await ort.InferenceSession.create(join(out, manifest.image.file), { intraOpNumThreads: 1 });
+    try {
+      const pixels = new ort.Tensor('float32', new Float32Array(2 * 3 * 128 * 128).fill(0.1), [2, 3, 128, 128]);
+      expect((await image.run({ [manifest.image.input.name]: pixels }))[manifest.image.output]!.dims).toEqual([2, 16]);
+    } finally {
+      await image.release();
     }
   }, 240_000);
 });

@@ -42,6 +42,17 @@ class Normalise:
         return ((u8.float() - self.mean) * self.inv_std).contiguous(memory_format=torch.channels_last)
 
 
+def group_captions(data_dir, n, k):
+    """[n, k] bool: which captions name one group alone (meta.jsonl "kinds"; older data has none)."""
+    out = torch.zeros(n, k, dtype=torch.bool)
+    with open(os.path.join(data_dir, 'meta.jsonl')) as f:
+        for i, line in enumerate(f):
+            kinds = json.loads(line).get('kinds')
+            if kinds:
+                out[i] = torch.tensor([kd == 'group' for kd in kinds])
+    return out
+
+
 def largest_keys(data_dir):
     """Per image, (colour, position) of its largest group (world's largestGroup: the large one, else the only one)."""
     keys = []
@@ -114,7 +125,7 @@ def main():
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--threads', type=int, default=2)
     ap.add_argument('--log-every', type=int, default=50)
-    ap.add_argument('--shift', type=int, default=2, help='max random translation in pixels (0 = none)')
+    ap.add_argument('--shift', type=int, help='max random translation in pixels (0 = none; default 2 per 64 px of input)')
     ap.add_argument('--hard-frac', type=float, default=0.0, help='fraction of steps with hard-negative batches (see HardBatches)')
     ap.add_argument('--hard-per-key', type=int, default=16, help='images per (colour, position) in a hard batch')
     ap.add_argument('--config', default='{}', help='JSON overrides of model.Config')
@@ -122,6 +133,9 @@ def main():
                     help='fraction of texts drawn from each image\'s short (partial) captions: "a red star", "a photo of a star"')
     ap.add_argument('--shape-frac', type=float, default=0.0,
                     help='fraction of texts drawn from the short captions that name a shape ("a star", "two red hearts")')
+    ap.add_argument('--group-frac', type=float, default=0.0,
+                    help='fraction of texts drawn from captions that name one group alone ("two red circles"); '
+                         'group captions are drawn only this way')
     ap.add_argument('--neg-frac', type=float, default=0.0,
                     help='fraction of captions that also get an edited false twin as a hard negative (negatives.py)')
     ap.add_argument('--init', help='start from this checkpoint (same config) instead of random weights')
@@ -135,7 +149,9 @@ def main():
         vocab_size = len(json.load(f)['model']['vocab'])
     info, images, tokens = load_data(args.data)
     n, k = images.shape[0], tokens.shape[1]
-    cfg = Config(vocab_size=vocab_size, context_length=info['context'], **json.loads(args.config))
+    cfg = Config(vocab_size=vocab_size, context_length=info['context'], **{'image_size': info['size'], **json.loads(args.config)})
+    if args.shift is None:
+        args.shift = 2 * info['size'] // 64
     model = Clip(cfg)
     if args.init:
         model.load_state_dict(torch.load(args.init)['state_dict'])
@@ -157,12 +173,16 @@ def main():
     # Short captions name one or two attributes of the largest object; drawing them more often gives
     # the loss a reason to tell shapes apart (full captions are separable by colour and place alone).
     lengths = tokens.long().argmax(dim=-1)                     # position of <|endoftext|> = caption length + 1
-    short = lengths <= 7                                  # [n, k]
+    # group captions ("two red circles", any group) are drawn only through --group-frac: elsewhere
+    # a short caption means the largest object, as zero-shot prompts do
+    group = group_captions(args.data, n, k)                # [n, k]
+    short = (lengths <= 7) & ~group                       # [n, k]
     has_short = short.any(dim=1)
     negatives = HardNegatives(args.tokenizer, rng) if args.neg_frac > 0 else None
     # short captions that name a shape: in a batch they can only find their image by its shape
     shapey = short & torch.isin(tokens, torch.tensor(shape_token_ids(args.tokenizer))).any(dim=-1)   # [n, k]
     has_shapey = shapey.any(dim=1)
+    has_group = group.any(dim=1)
     hard = HardBatches(largest_keys(args.data), args.hard_per_key, rng) if args.hard_frac > 0 else None
     t0 = time.perf_counter()
     t_log, seen = t0, 0
@@ -180,7 +200,10 @@ def main():
             # small translations keep the meaning ("left" stays left); no flips: left/right matter
             dx, dy = (int(v) for v in rng.integers(-args.shift, args.shift + 1, size=2))
             I = torch.roll(I, shifts=(dy, dx), dims=(2, 3))
-        cap = torch.from_numpy(rng.integers(0, k, size=len(idx)))
+        if group.any():
+            cap = (torch.from_numpy(rng.random((len(idx), k))).float() * (~group[idx]).float()).argmax(dim=1)
+        else:
+            cap = torch.from_numpy(rng.integers(0, k, size=len(idx)))
         if args.short_frac > 0:
             want = torch.from_numpy(rng.random(len(idx)) < args.short_frac) & has_short[idx]
             # a random short caption of each chosen image: random scores, masked to its short ones
@@ -189,6 +212,10 @@ def main():
         if args.shape_frac > 0:
             want = torch.from_numpy(rng.random(len(idx)) < args.shape_frac) & has_shapey[idx]
             pick = (torch.from_numpy(rng.random((len(idx), k))).float() * shapey[idx].float()).argmax(dim=1)
+            cap = torch.where(want, pick, cap)
+        if args.group_frac > 0:
+            want = torch.from_numpy(rng.random(len(idx)) < args.group_frac) & has_group[idx]
+            pick = (torch.from_numpy(rng.random((len(idx), k))).float() * group[idx].float()).argmax(dim=1)
             cap = torch.where(want, pick, cap)
         T = trim(tokens[idx, cap])
         T_neg = None

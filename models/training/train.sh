@@ -5,22 +5,28 @@
 # background separate most scenes in a batch); phase 2 continues from it drawing most texts from the
 # short captions that name a shape ("a star", "two red hearts") and adding edited false captions as
 # hard negatives ("two red circles" -> "three red circles"), which is what teaches shape and count.
-# Knobs (environment): DATA_COUNT, STEPS, STEPS2, LR2, SHORT_FRAC, SHAPE_FRAC, NEG_FRAC, BATCH, THREADS, HARD_FRAC, TRAIN_SEED, EVAL_SEED, OUT (default models/demo),
+# Knobs (environment): SIZE (input px: 64, or 128 with a "stem" in CONFIG), DATA_COUNT, GROUP_PARTIAL, GROUP_FRAC, STEPS, STEPS2, LR2, SHORT_FRAC, SHAPE_FRAC, NEG_FRAC, BATCH, THREADS, HARD_FRAC, TRAIN_SEED, EVAL_SEED, OUT (default models/demo),
 # WORK (default build/model-train). Same knobs + same thread count → the same model.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+# The whole script is one block, read before it runs: editing this file during a 25-minute run
+# cannot change the steps still to come.
+{
 
 PY=/usr/bin/python3
 WORK=${WORK:-build/model-train}
 OUT=${OUT:-models/demo}
 DATA_COUNT=${DATA_COUNT:-30000}
 DATA_SEED=${DATA_SEED:-1}
+GROUP_PARTIAL=${GROUP_PARTIAL:-0}
+SIZE=${SIZE:-64}
 STEPS=${STEPS:-700}
 STEPS2=${STEPS2:-2000}
 LR2=${LR2:-1.5e-3}
 SHORT_FRAC=${SHORT_FRAC:-0.3}
 SHAPE_FRAC=${SHAPE_FRAC:-0.5}
 NEG_FRAC=${NEG_FRAC:-0.5}
+GROUP_FRAC=${GROUP_FRAC:-0}
 BATCH=${BATCH:-128}
 THREADS=${THREADS:-2}
 HARD_FRAC=${HARD_FRAC:-0}   # 0.5 tried: colour 0.915, shape still at chance (see MODEL_CARD.md)
@@ -44,17 +50,19 @@ step() {
 step "world vocabulary" node bin/shoebox.js debug world-vocab --out "$WORK/world-vocab.json"
 step "tokenizer" "$PY" models/training/build_tokenizer.py "$WORK/world-vocab.json" "$OUT/tokenizer.json"
 step "training data ($DATA_COUNT scenes)" node bin/shoebox.js debug training-data --out "$WORK/data" --count "$DATA_COUNT" \
-  --seed "$DATA_SEED" --tokenizer "$OUT/tokenizer.json" --split train --captions 6 --partial 0.4
+  --seed "$DATA_SEED" --tokenizer "$OUT/tokenizer.json" --size "$SIZE" --split train --captions 6 --partial 0.4 --group-partial "$GROUP_PARTIAL"
 step "validation data" node bin/shoebox.js debug training-data --out "$WORK/val" --count 500 --seed $((DATA_SEED + 1)) \
-  --tokenizer "$OUT/tokenizer.json" --split all --captions 1
+  --tokenizer "$OUT/tokenizer.json" --size "$SIZE" --split all --captions 1
 step "train ($STEPS steps of $BATCH)" "$PY" models/training/train.py --data "$WORK/data" --val "$WORK/val" \
   --tokenizer "$OUT/tokenizer.json" --out "$WORK/ckpt.pt" --steps "$STEPS" --batch "$BATCH" --threads "$THREADS" \
   --seed "$TRAIN_SEED" --log-every 50 --warmup "$WARMUP" --hard-frac "$HARD_FRAC" --config "$CONFIG"
-step "train phase 2 ($STEPS2 steps of $BATCH, shape captions $SHAPE_FRAC, short $SHORT_FRAC, negatives $NEG_FRAC)" "$PY" models/training/train.py --data "$WORK/data" --val "$WORK/val" \
+step "train phase 2 ($STEPS2 steps of $BATCH, shape captions $SHAPE_FRAC, group captions $GROUP_FRAC, short $SHORT_FRAC, negatives $NEG_FRAC)" "$PY" models/training/train.py --data "$WORK/data" --val "$WORK/val" \
   --tokenizer "$OUT/tokenizer.json" --out "$WORK/ckpt2.pt" --init "$WORK/ckpt.pt" --steps "$STEPS2" --batch "$BATCH" --threads "$THREADS" \
-  --seed "$TRAIN_SEED" --log-every 50 --warmup "$WARMUP" --lr "$LR2" --short-frac "$SHORT_FRAC" --shape-frac "$SHAPE_FRAC" --neg-frac "$NEG_FRAC" --config "$CONFIG"
+  --seed "$TRAIN_SEED" --log-every 50 --warmup "$WARMUP" --lr "$LR2" --short-frac "$SHORT_FRAC" --shape-frac "$SHAPE_FRAC" --group-frac "$GROUP_FRAC" --neg-frac "$NEG_FRAC" --config "$CONFIG"
 step "export" "$PY" models/training/export.py --ckpt "$WORK/ckpt2.pt" --tokenizer "$OUT/tokenizer.json" \
   --vocab "$WORK/world-vocab.json" --out "$OUT" --data "$WORK/val"
 echo "== model rebuilt in $((SECONDS - T0)) s (without eval)"
 step "eval (seed $EVAL_SEED)" node bin/run-ts.js models/eval/evaluate.ts --seed "$EVAL_SEED" --count 1000 --model "$OUT" --threads "$THREADS"
 echo "== total: $((SECONDS - T0)) s"
+exit
+}
