@@ -184,6 +184,10 @@ def main():
     has_shapey = shapey.any(dim=1)
     has_group = group.any(dim=1)
     hard = HardBatches(largest_keys(args.data), args.hard_per_key, rng) if args.hard_frac > 0 else None
+    def pick(mask):
+        # one random caption per row among those the [rows, k] mask allows
+        return (torch.from_numpy(rng.random(tuple(mask.shape))).float() * mask.float()).argmax(dim=1)
+
     t0 = time.perf_counter()
     t_log, seen = t0, 0
     model.train()
@@ -200,23 +204,13 @@ def main():
             # small translations keep the meaning ("left" stays left); no flips: left/right matter
             dx, dy = (int(v) for v in rng.integers(-args.shift, args.shift + 1, size=2))
             I = torch.roll(I, shifts=(dy, dx), dims=(2, 3))
-        if group.any():
-            cap = (torch.from_numpy(rng.random((len(idx), k))).float() * (~group[idx]).float()).argmax(dim=1)
-        else:
-            cap = torch.from_numpy(rng.integers(0, k, size=len(idx)))
-        if args.short_frac > 0:
-            want = torch.from_numpy(rng.random(len(idx)) < args.short_frac) & has_short[idx]
-            # a random short caption of each chosen image: random scores, masked to its short ones
-            pick = (torch.from_numpy(rng.random((len(idx), k))).float() * short[idx].float()).argmax(dim=1)
-            cap = torch.where(want, pick, cap)
-        if args.shape_frac > 0:
-            want = torch.from_numpy(rng.random(len(idx)) < args.shape_frac) & has_shapey[idx]
-            pick = (torch.from_numpy(rng.random((len(idx), k))).float() * shapey[idx].float()).argmax(dim=1)
-            cap = torch.where(want, pick, cap)
-        if args.group_frac > 0:
-            want = torch.from_numpy(rng.random(len(idx)) < args.group_frac) & has_group[idx]
-            pick = (torch.from_numpy(rng.random((len(idx), k))).float() * group[idx].float()).argmax(dim=1)
-            cap = torch.where(want, pick, cap)
+        cap = pick(~group[idx]) if group.any() else torch.from_numpy(rng.integers(0, k, size=len(idx)))
+        # then, each with its probability: a short caption, one naming a shape, one naming a group
+        for frac, allowed, has in ((args.short_frac, short, has_short), (args.shape_frac, shapey, has_shapey),
+                                   (args.group_frac, group, has_group)):
+            if frac > 0:
+                want = torch.from_numpy(rng.random(len(idx)) < frac) & has[idx]
+                cap = torch.where(want, pick(allowed[idx]), cap)
         T = trim(tokens[idx, cap])
         T_neg = None
         if negatives is not None:
