@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import sharp from 'sharp';
+import { createLimiter } from '../shared/limiter.js';
 import { appError, err, ok, toAppError, type Result } from '../shared/result.js';
 import { parsePhotoId } from './photo-id.js';
 import { resolveInsideRoots } from './inside-roots.js';
@@ -41,7 +42,7 @@ export interface ThumbnailerOptions {
 export function createThumbnailer(opts: ThumbnailerOptions): Thumbnailer {
   const size = opts.size ?? THUMB_SIZE;
   const inflight = new Map<string, Promise<Result<Thumbnail>>>();
-  const gate = semaphore(opts.concurrency ?? 2);
+  const gate = createLimiter(opts.concurrency ?? 2);
 
   async function make(id: number): Promise<Result<Thumbnail>> {
     const located = await opts.source.locate(id);
@@ -115,19 +116,4 @@ async function removeStale(dir: string, id: number): Promise<void> {
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     if (name.startsWith(prefix)) await unlink(join(dir, name)).catch(() => undefined);
   }
-}
-
-function semaphore(n: number) {
-  let active = 0;
-  const waiting: Array<() => void> = [];
-  return async <T>(fn: () => Promise<T>): Promise<T> => {
-    if (active >= n) await new Promise<void>((r) => waiting.push(r));
-    active++;
-    try {
-      return await fn();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
 }
