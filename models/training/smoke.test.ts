@@ -67,7 +67,7 @@ describe('training recipe smoke test', () => {
     }
   }, 240_000);
 
-  it('a 128 px input trains through its stride-2 stem and exports with that size in the manifest', async () => {
+  it('a 128 px input trains through its stride-2 stem, exports with that size in the manifest and its ONNX graph reproduces PyTorch', async () => {
     const dir = join(tmp || (tmp = await mkdtemp(join(tmpdir(), 'shoebox-smoke-'))), 'big');
     const data = join(dir, 'data');
     const out = join(dir, 'model');
@@ -81,10 +81,19 @@ describe('training recipe smoke test', () => {
     await run(python, ['models/training/export.py', '--ckpt', join(dir, 'ckpt.pt'), '--tokenizer', tokenizer, '--vocab', join(dir, 'vocab.json'), '--out', out, '--data', data], { cwd: repo, env });
     const manifest = ModelManifestSchema.parse(JSON.parse(await readFile(join(out, 'model.json'), 'utf8')));
     expect(manifest.preprocess.size).toBe(128);
+    const vectors = JSON.parse(await readFile(join(out, 'test-vectors.json'), 'utf8')) as {
+      tolerance: number;
+      image: { shape: number[]; pixel_values: number[]; image_embeds: number[] }[];
+    };
     const image = await ort.InferenceSession.create(join(out, manifest.image.file), { intraOpNumThreads: 1 });
     try {
-      const pixels = new ort.Tensor('float32', new Float32Array(2 * 3 * 128 * 128).fill(0.1), [2, 3, 128, 128]);
-      expect((await image.run({ [manifest.image.input.name]: pixels }))[manifest.image.output]!.dims).toEqual([2, 16]);
+      const row = vectors.image[0]!;
+      expect(row.shape).toEqual([3, 128, 128]);
+      const pixels = new ort.Tensor('float32', Float32Array.from(row.pixel_values), [1, ...row.shape]);
+      const got = (await image.run({ [manifest.image.input.name]: pixels }))[manifest.image.output]!;
+      expect(got.dims).toEqual([1, 16]);
+      const diff = Math.max(...Array.from(got.data as Float32Array, (v, i) => Math.abs(v - row.image_embeds[i]!)));
+      expect(diff).toBeLessThanOrEqual(vectors.tolerance);
     } finally {
       await image.release();
     }
