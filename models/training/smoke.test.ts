@@ -67,14 +67,19 @@ describe('training recipe smoke test', () => {
     }
   }, 240_000);
 
-  it('a 128 px input trains through its stride-2 stem, exports with that size in the manifest and its ONNX graph reproduces PyTorch', async () => {
-    const dir = join(tmp || (tmp = await mkdtemp(join(tmpdir(), 'shoebox-smoke-'))), 'big');
+  // Two ways to bring a 128 px input to the 64x64 body: a stride-2 stem conv, or space-to-depth (each
+  // 2x2 block becomes 12 channels). Each trains a step, exports, and its ONNX graph reproduces PyTorch.
+  it.each([
+    ['a stride-2 stem', 'stem', '"stem":4'],
+    ['space-to-depth', 's2d', '"space_to_depth":true'],
+  ])('a 128 px input trains through %s, exports with that size in the manifest and matches PyTorch', async (_name, tag, option) => {
+    const dir = join(tmp || (tmp = await mkdtemp(join(tmpdir(), 'shoebox-smoke-'))), `big-${tag}`);
     const data = join(dir, 'data');
     const out = join(dir, 'model');
     const tokenizer = join(repo, 'models/demo/tokenizer.json');
     await run('node', ['bin/shoebox.js', 'debug', 'training-data', '--out', data, '--count', '8', '--seed', '78', '--tokenizer', tokenizer, '--size', '128', '--captions', '2'], { cwd: repo, env });
     await run('node', ['bin/shoebox.js', 'debug', 'world-vocab', '--out', join(dir, 'vocab.json')], { cwd: repo, env });
-    const big = '{"widths":[8,8,8],"stem":4,"image_width":32,"text_width":32,"text_layers":1,"text_heads":2,"embed_dim":16}';
+    const big = `{"widths":[8,8,8],${option},"image_width":32,"text_width":32,"text_layers":1,"text_heads":2,"embed_dim":16}`;
     const train = await run(python, ['models/training/train.py', '--data', data, '--tokenizer', tokenizer, '--out', join(dir, 'ckpt.pt'),
       '--steps', '1', '--batch', '4', '--threads', '1', '--log-every', '1', '--config', big], { cwd: repo, env });
     expect(train.stdout).toMatch(/step +1 +loss \d/);

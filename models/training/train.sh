@@ -5,7 +5,7 @@
 # background separate most scenes in a batch); phase 2 continues from it drawing most texts from the
 # short captions that name a shape ("a star", "two red hearts") and adding edited false captions as
 # hard negatives ("two red circles" -> "three red circles"), which is what teaches shape and count.
-# Knobs (environment): SIZE (input px: 64, or 128 with a "stem" in CONFIG), DATA_COUNT, GROUP_PARTIAL, GROUP_FRAC, STEPS, STEPS2, LR2, SHORT_FRAC, SHAPE_FRAC, NEG_FRAC, BATCH, THREADS, HARD_FRAC, TRAIN_SEED, EVAL_SEED, OUT (default models/demo),
+# Knobs (environment): SIZE (input px: 64, or 128 with a "stem" or "space_to_depth":true in CONFIG), DATA_COUNT, GROUP_PARTIAL, GROUP_FRAC, STEPS, STEPS2, LR2, SHORT_FRAC, SHAPE_FRAC, NEG_FRAC, BATCH, THREADS, HARD_FRAC, TRAIN_SEED, EVAL_SEED, OUT (default models/demo),
 # WORK (default build/model-train). Same knobs + same thread count → the same model.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
