@@ -41,7 +41,7 @@ class Config:
     # input side in pixels: 64, or 128 (a stride-2 stem, or space-to-depth, brings it to 64 first)
     image_size: int = 64
     # channels of an extra conv at input resolution before the first stride-2 stage (0 = none; a
-    # 128 px input needs one): small objects (~10 px at 64) keep their outline instead of being halved at once
+    # 128 px input needs one, or space_to_depth): small objects (~10 px at 64) keep their outline instead of being halved at once
     stem: int = 0
     # a 128 px input without a stem: each 2x2 pixel block becomes 12 channels of one 64x64 cell
     # (pixel_unshuffle), so every pixel reaches the first conv at ~1.03x the cost of a 64 px input
