@@ -1,4 +1,4 @@
-// `npm run model:eval -- --seed S --count 1000 [--model DIR] [--threads T]`
+// `npm run model:eval -- --seed S --count 1000 [--model DIR] [--threads T] [--misses]` (--misses: what the R@1 misses found instead)
 // Quality of a model on fresh scenes of the synthetic world, through the app's own pipeline:
 // world render → JPEG like a photo → the app's preprocess (the model's manifest) → the app's model
 // runtime (tokenizer + ONNX encoders). Prints a table, then one JSON line (fractions in 0–1):
@@ -13,7 +13,7 @@ import { renderScene } from '../../app/world/render.js';
 import { largestGroup, sampleScene, type Scene } from '../../app/world/scene.js';
 import { sampleRenderSettings } from '../../app/world/training-data.js';
 import { COLOURS, PROMPT_TEMPLATES, SHAPES } from '../../app/world/vocabulary.js';
-import { classify, ensembleWeights, rankOf, recallAt, stratifiedRecall } from './metrics.js';
+import { bestOther, classify, ensembleWeights, rankOf, recallAt, sceneDifference, stratifiedRecall } from './metrics.js';
 
 interface EvalScene {
   scene: Scene;
@@ -72,10 +72,10 @@ const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { seed: { type: 'string' }, count: { type: 'string' }, model: { type: 'string' }, threads: { type: 'string' } },
+    options: { seed: { type: 'string' }, count: { type: 'string' }, model: { type: 'string' }, threads: { type: 'string' }, misses: { type: 'boolean' } },
   });
   if (values.seed === undefined) {
-    console.error('usage: evaluate.ts --seed S [--count 1000] [--model DIR] [--threads 2]  (use a seed never used in training)');
+    console.error('usage: evaluate.ts --seed S [--count 1000] [--model DIR] [--threads 2] [--misses]  (use a seed never used in training)');
     process.exit(2);
   }
   const seed = Number(values.seed);
@@ -89,6 +89,17 @@ async function main(): Promise<void> {
     const queries = await encodeTexts(model, scenes.map((s) => s.caption));
     const ranks = queries.map((q, i) => rankOf(q, images, i));
 
+    if (values.misses) {
+      // where R@1 fails: how the scene ranked first differs from the query's own ("shape+position 33, …")
+      const tally = new Map<string, number>();
+      ranks.forEach((r, i) => {
+        if (r === 0) return;
+        const k = sceneDifference(scenes[i]!.scene, scenes[bestOther(queries[i]!, images, i)]!.scene).join('+') || 'same words';
+        tally.set(k, (tally.get(k) ?? 0) + 1);
+      });
+      const list = [...tally].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`);
+      console.log(`R@1 misses by what the top scene gets wrong (${ranks.filter((r) => r > 0).length}): ${list.join(', ')}`);
+    }
     const colourW = await zeroShotWeights(model, COLOURS, PROMPT_TEMPLATES.colour);
     const shapeW = await zeroShotWeights(model, SHAPES, PROMPT_TEMPLATES.shape);
     let colourOk = 0;

@@ -1,4 +1,5 @@
 // Retrieval and zero-shot metrics over L2-normalised embeddings (pure functions, no I/O).
+import type { Scene } from '../../app/world/scene.js';
 
 export function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;
@@ -71,4 +72,26 @@ export function stratifiedRecall(seen: { stratum: number; rank: number }[], held
     weightUsed += w;
   }
   return weightUsed ? total / weightUsed : Number.NaN;
+}
+
+/** Index of the best-scoring image for `query`, `target` excluded: what a missed query found instead. */
+export function bestOther(query: Float32Array, images: Float32Array[], target: number): number {
+  let best = -1;
+  let score = -Infinity;
+  images.forEach((img, j) => {
+    const s = dot(query, img);
+    if (j !== target && s > score) [best, score] = [j, s];
+  });
+  return best;
+}
+
+const GROUP_ATTRIBUTES = ['shape', 'colour', 'count', 'size', 'position'] as const;
+
+/** What tells scene b from scene a: "background", "n-groups" when their number of groups differs,
+ *  else each group attribute whose values (as a multiset over the groups) differ. Empty = same words. */
+export function sceneDifference(a: Scene, b: Scene): string[] {
+  const out: string[] = a.background === b.background ? [] : ['background'];
+  if (a.groups.length !== b.groups.length) return [...out, 'n-groups'];
+  const values = (s: Scene, k: (typeof GROUP_ATTRIBUTES)[number]): string => s.groups.map((g) => String(g[k])).sort().join(',');
+  return [...out, ...GROUP_ATTRIBUTES.filter((k) => values(a, k) !== values(b, k))];
 }
