@@ -15,6 +15,9 @@ const run = promisify(execFile);
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const python = process.env.SHOEBOX_PYTHON ?? '/usr/bin/python3';
 const env = { ...process.env, OMP_NUM_THREADS: '1' };
+const tokenizer = join(repo, 'models/demo/tokenizer.json');
+// A model small enough to train in seconds; `extra` adds Config fields ('"stem":4,').
+const tinyConfig = (extra = ''): string => `{"widths":[8,8,8],${extra}"image_width":32,"text_width":32,"text_layers":1,"text_heads":2,"embed_dim":16}`;
 
 describe('training recipe smoke test', () => {
   let tmp = '';
@@ -26,16 +29,14 @@ describe('training recipe smoke test', () => {
     tmp = await mkdtemp(join(tmpdir(), 'shoebox-smoke-'));
     const data = join(tmp, 'data');
     const out = join(tmp, 'model');
-    const tokenizer = join(repo, 'models/demo/tokenizer.json');
     await run('node', ['bin/shoebox.js', 'debug', 'training-data', '--out', data, '--count', '24', '--seed', '77', '--tokenizer', tokenizer, '--captions', '3', '--partial', '0.4', '--group-partial', '0.4'], { cwd: repo, env });
     await run('node', ['bin/shoebox.js', 'debug', 'world-vocab', '--out', join(tmp, 'vocab.json')], { cwd: repo, env });
     const train = await run(python, ['models/training/train.py', '--data', data, '--tokenizer', tokenizer, '--out', join(tmp, 'ckpt.pt'),
-      '--steps', '3', '--batch', '8', '--threads', '1', '--log-every', '1', '--config', '{"widths":[8,8,8],"image_width":32,"text_width":32,"text_layers":1,"text_heads":2,"embed_dim":16}'], { cwd: repo, env });
+      '--steps', '3', '--batch', '8', '--threads', '1', '--log-every', '1', '--config', tinyConfig()], { cwd: repo, env });
     expect(train.stdout).toMatch(/step +3 +loss \d/);
     // phase 2 of the recipe: continue from phase 1 with short captions, shape captions and edited negatives
-    const tiny = '{"widths":[8,8,8],"image_width":32,"text_width":32,"text_layers":1,"text_heads":2,"embed_dim":16}';
     const phase2 = await run(python, ['models/training/train.py', '--data', data, '--tokenizer', tokenizer, '--out', join(tmp, 'ckpt2.pt'), '--init', join(tmp, 'ckpt.pt'),
-      '--steps', '2', '--batch', '8', '--threads', '1', '--log-every', '1', '--short-frac', '0.3', '--shape-frac', '0.5', '--group-frac', '0.3', '--neg-frac', '1', '--config', tiny], { cwd: repo, env });
+      '--steps', '2', '--batch', '8', '--threads', '1', '--log-every', '1', '--short-frac', '0.3', '--shape-frac', '0.5', '--group-frac', '0.3', '--neg-frac', '1', '--config', tinyConfig()], { cwd: repo, env });
     expect(phase2.stdout).toMatch(/step +2 +loss \d/);
     const negatives = await run(python, ['models/training/negatives_test.py', tokenizer], { cwd: repo, env });
     expect(negatives.stdout).toMatch(/negatives ok: \['count', 'shape', 'swap-colours', 'swap-shapes'\]/);
@@ -70,18 +71,16 @@ describe('training recipe smoke test', () => {
   // Two ways to bring a 128 px input to the 64x64 body: a stride-2 stem conv, or space-to-depth (each
   // 2x2 block becomes 12 channels). Each trains a step, exports, and its ONNX graph reproduces PyTorch.
   it.each([
-    ['a stride-2 stem', 'stem', '"stem":4'],
-    ['space-to-depth', 's2d', '"space_to_depth":true'],
+    ['a stride-2 stem', 'stem', '"stem":4,'],
+    ['space-to-depth', 's2d', '"space_to_depth":true,'],
   ])('a 128 px input trains through %s, exports with that size in the manifest and matches PyTorch', async (_name, tag, option) => {
     const dir = join(tmp || (tmp = await mkdtemp(join(tmpdir(), 'shoebox-smoke-'))), `big-${tag}`);
     const data = join(dir, 'data');
     const out = join(dir, 'model');
-    const tokenizer = join(repo, 'models/demo/tokenizer.json');
     await run('node', ['bin/shoebox.js', 'debug', 'training-data', '--out', data, '--count', '8', '--seed', '78', '--tokenizer', tokenizer, '--size', '128', '--captions', '2'], { cwd: repo, env });
     await run('node', ['bin/shoebox.js', 'debug', 'world-vocab', '--out', join(dir, 'vocab.json')], { cwd: repo, env });
-    const big = `{"widths":[8,8,8],${option},"image_width":32,"text_width":32,"text_layers":1,"text_heads":2,"embed_dim":16}`;
     const train = await run(python, ['models/training/train.py', '--data', data, '--tokenizer', tokenizer, '--out', join(dir, 'ckpt.pt'),
-      '--steps', '1', '--batch', '4', '--threads', '1', '--log-every', '1', '--config', big], { cwd: repo, env });
+      '--steps', '1', '--batch', '4', '--threads', '1', '--log-every', '1', '--config', tinyConfig(option)], { cwd: repo, env });
     expect(train.stdout).toMatch(/step +1 +loss \d/);
     await run(python, ['models/training/export.py', '--ckpt', join(dir, 'ckpt.pt'), '--tokenizer', tokenizer, '--vocab', join(dir, 'vocab.json'), '--out', out, '--data', data], { cwd: repo, env });
     const manifest = ModelManifestSchema.parse(JSON.parse(await readFile(join(out, 'model.json'), 'utf8')));
