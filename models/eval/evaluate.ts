@@ -104,11 +104,26 @@ async function main(): Promise<void> {
     const shapeW = await zeroShotWeights(model, SHAPES, PROMPT_TEMPLATES.shape);
     let colourOk = 0;
     let shapeOk = 0;
+    const shapeBy = new Map<string, [number, number]>();   // largest group's kind -> [right, all]
+    const confused = new Map<string, number>();               // "hexagon→circle" -> count
     images.forEach((img, i) => {
       const g = largestGroup(scenes[i]!.scene);
       if (COLOURS[classify(img, colourW)] === g.colour) colourOk++;
-      if (SHAPES[classify(img, shapeW)] === g.shape) shapeOk++;
+      const said = SHAPES[classify(img, shapeW)]!;
+      const right = said === g.shape;
+      if (right) shapeOk++;
+      else confused.set(`${g.shape}→${said}`, (confused.get(`${g.shape}→${said}`) ?? 0) + 1);
+      const kind = `${g.size} ${g.count === 1 ? 'single' : 'group'}, ${scenes[i]!.scene.groups.length} group(s)`;
+      const t = shapeBy.get(kind) ?? [0, 0];
+      shapeBy.set(kind, [t[0] + (right ? 1 : 0), t[1] + 1]);
     });
+    if (values.misses) {
+      // which scenes' shape zero-shot gets wrong: a large object, or only small ones (~10 px at 64 px input)
+      const list = [...shapeBy].sort((a, b) => a[0].localeCompare(b[0])).map(([k, [r, n]]) => `${k} ${r}/${n}`);
+      console.log(`zero-shot shape right by the largest group: ${list.join(', ')}`);
+      const top = [...confused].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, n]) => `${k} ${n}`);
+      console.log(`zero-shot shape confusions (true→said): ${top.join(', ')}`);
+    }
 
     // Held-out combos vs comparable seen scenes (same number of groups, reweighted: see stratifiedRecall).
     const held = scenes.map((s, i) => ({ i, s })).filter((x) => x.s.scene.heldout);

@@ -46,6 +46,10 @@ class Config:
     # a 128 px input without a stem: each 2x2 pixel block becomes 12 channels of one 64x64 cell
     # (pixel_unshuffle), so every pixel reaches the first conv at ~1.03x the cost of a 64 px input
     space_to_depth: bool = False
+    # space-to-depth in a 2x2 Haar basis: per colour the block's mean and its three differences
+    # (left-right, top-bottom, diagonal) instead of its four pixels, so the optimiser steps the
+    # detail weights on their own gradients rather than as a small part of the pixel weights'
+    haar: bool = False
     grid_channels: int = 16       # per-cell channels kept by the position-preserving head
     image_width: int = 256        # d_i
     # text encoder
@@ -78,7 +82,9 @@ class ImageEncoder(nn.Module):
         if cfg.image_size not in (64, 128) or reducers != (cfg.image_size == 128):
             raise ValueError('image_size must be 64, or 128 with a stem or space_to_depth (one of them)')
         stem = [conv_bn(3, cfg.stem, cfg.image_size // 64)] if cfg.stem else []   # -> 64x64
-        self.unshuffle = nn.PixelUnshuffle(2) if cfg.space_to_depth else nn.Identity()
+        if cfg.haar and not cfg.space_to_depth:
+            raise ValueError('haar is a basis for space_to_depth')
+        self.unshuffle = (HaarSpaceToDepth() if cfg.haar else nn.PixelUnshuffle(2)) if cfg.space_to_depth else nn.Identity()
         self.body = nn.Sequential(
             *stem,
             conv_bn(cfg.stem or (12 if cfg.space_to_depth else 3), a, 2), conv_bn(a, a),      # 32x32
@@ -96,13 +102,57 @@ class ImageEncoder(nn.Module):
             with torch.no_grad():
                 shared = torch.empty(first.shape[0], 3, 3, 3)
                 nn.init.kaiming_uniform_(shared, a=math.sqrt(5))   # PyTorch's default conv init, fan-in 27
-                first.copy_(shared.repeat_interleave(4, dim=1) / 4)
+                if cfg.haar:
+                    first.zero_()
+                    first[:, 0::4] = shared                       # the block means; details start at 0
+                else:
+                    first.copy_(shared.repeat_interleave(4, dim=1) / 4)
 
     def forward(self, x):
         h = self.body(self.unshuffle(x))
         pooled = torch.cat([h.mean(dim=(2, 3)), h.amax(dim=(2, 3))], dim=1)
         grid = self.grid(h).flatten(1)
         return self.fc(torch.cat([pooled, grid], dim=1))
+
+
+class HaarSpaceToDepth(nn.Module):
+    """128x128x3 -> 64x64x12: per colour c, channels 4c..4c+3 are the 2x2 block's mean, (left - right),
+    (top - bottom) and diagonal differences, each a quarter-weighted sum of its four pixels.
+
+    The mean channels are exactly the 2x2-averaged image a 64 px model sees. A fixed stride-2 conv
+    (grouped by colour), so ONNX exports it as one Conv.
+    """
+
+    def __init__(self):
+        super().__init__()
+        h = torch.tensor([[[1, 1], [1, 1]], [[1, -1], [1, -1]], [[1, 1], [-1, -1]], [[1, -1], [-1, 1]]], dtype=torch.float32) / 4
+        self.register_buffer('kernel', h.unsqueeze(1).repeat(3, 1, 1, 1), persistent=False)   # [12, 1, 2, 2]
+
+    def forward(self, x):
+        return F.conv2d(x, self.kernel, stride=2, groups=3)
+
+
+def widen_to_space_to_depth(state_dict, haar=False):
+    """A 64 px model's weights as a 128 px space-to-depth model that computes the same function.
+
+    Its first conv sees each 64 px cell as the mean of a 2x2 block; giving each of a block's four
+    pixels a quarter of the 3-channel kernel (channel 4c+k = colour c, pixel k, as pixel_unshuffle
+    orders them), or in the Haar basis the whole kernel to the mean channel and zero to the details,
+    makes the 128 px model start exactly as the 64 px one on 2x2-averaged input. Phase 1
+    runs at 64 px (4x cheaper per image, and at 128 px it learned colour and place ~3x slower) and
+    phase 2 continues at 128 px, where small shapes have twice the pixels.
+    """
+    out = dict(state_dict)
+    key = 'image_encoder.body.0.0.weight'
+    if out[key].shape[1] != 3:
+        raise ValueError(f'{key} has {out[key].shape[1]} input channels; expected a 64 px model (3)')
+    if haar:
+        w = torch.zeros(out[key].shape[0], 12, *out[key].shape[2:])
+        w[:, 0::4] = out[key]                 # the mean channels; no detail yet
+        out[key] = w
+    else:
+        out[key] = out[key].repeat_interleave(4, dim=1) / 4
+    return out
 
 
 class Block(nn.Module):

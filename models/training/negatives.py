@@ -45,6 +45,20 @@ class HardNegatives:
         self.shape_of = {int(t): (i, False) for i, t in enumerate(self.singular)}
         self.shape_of.update({int(t): (i, True) for i, t in enumerate(self.plural)})
         self.colour_ids = set(int(t) for t in self.colour)
+        # replace_p[s]: which shape replaces shape s in a shape edit (uniform over the others until
+        # set_shape_similarity says which ones the model still confuses)
+        self.replace_p = (1 - np.eye(len(SHAPES))) / (len(SHAPES) - 1)
+
+    def set_shape_similarity(self, sim, temp, uniform=0.25):
+        """Aim shape edits at the shapes the model confuses: sim [8, 8] is the cosine similarity of the
+        model's current text embeddings of "a {shape}" (the towers are aligned, so shapes whose images
+        look alike to the image encoder have close texts: circle/hexagon, star/cross). Replacements are
+        drawn softmax(sim / temp) over the other shapes, mixed with `uniform` of the uniform choice."""
+        sim = np.asarray(sim, dtype=np.float64)
+        logits = np.where(np.eye(len(SHAPES), dtype=bool), -np.inf, sim / temp)
+        w = np.exp(logits - logits.max(axis=1, keepdims=True))
+        w /= w.sum(axis=1, keepdims=True)
+        self.replace_p = (1 - uniform) * w + uniform * (1 - np.eye(len(SHAPES))) / (len(SHAPES) - 1)
 
     def _shape_token(self, shape, plural):
         return int((self.plural if plural else self.singular)[shape])
@@ -78,7 +92,7 @@ class HardNegatives:
         if kind == 'shape':
             p = shapes[self.rng.integers(len(shapes))]
             s, plural = self.shape_of[out[p]]
-            out[p] = self._shape_token((s + 1 + self.rng.integers(len(SHAPES) - 1)) % len(SHAPES), plural)
+            out[p] = self._shape_token(int(self.rng.choice(len(SHAPES), p=self.replace_p[s])), plural)
         elif kind == 'count':
             p, q = counts[self.rng.integers(len(counts))]
             n = self.count_of[out[p]]

@@ -42,4 +42,17 @@ for _ in range(200):
         assert b[diff[0]] in (PLURALS if diff[0] == 2 else SHAPES)
     seen.add(kind)
 assert seen == {'count', 'shape', 'swap-shapes', 'swap-colours'}, seen
+
+# aimed shape edits: when the model's texts of circle and hexagon are nearly one, "a circle" becomes
+# "a hexagon" most of the time, and every other shape still some of the time (the uniform share)
+sim = np.full((8, 8), 0.5) + 0.5 * np.eye(8)
+c, h = SHAPES.index('circle'), SHAPES.index('hexagon')
+sim[c, h] = sim[h, c] = 0.99
+neg.set_shape_similarity(sim, temp=0.05, uniform=0.25)
+assert np.allclose(neg.replace_p.sum(axis=1), 1) and np.all(np.diag(neg.replace_p) == 0)
+edits = [text(neg.edit(ids('a circle'))).split() for _ in range(800)]
+got = [w for a, w in edits if a == 'a']             # the shape edits (the others change the count)
+share = got.count('hexagon') / len(got)
+assert 0.7 < share < 0.85, share                   # 0.75 aimed + 0.25/7 uniform ~ 0.79
+assert set(got) == set(SHAPES) - {'circle'}, set(got)
 print('negatives ok:', sorted(seen))

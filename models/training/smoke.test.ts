@@ -36,7 +36,7 @@ describe('training recipe smoke test', () => {
     expect(train.stdout).toMatch(/step +3 +loss \d/);
     // phase 2 of the recipe: continue from phase 1 with short captions, shape captions and edited negatives
     const phase2 = await run(python, ['models/training/train.py', '--data', data, '--tokenizer', tokenizer, '--out', join(tmp, 'ckpt2.pt'), '--init', join(tmp, 'ckpt.pt'),
-      '--steps', '2', '--batch', '8', '--threads', '1', '--log-every', '1', '--short-frac', '0.3', '--shape-frac', '0.5', '--group-frac', '0.3', '--neg-frac', '1', '--config', tinyConfig()], { cwd: repo, env });
+      '--steps', '2', '--batch', '8', '--threads', '1', '--log-every', '1', '--short-frac', '0.3', '--shape-frac', '0.5', '--group-frac', '0.3', '--neg-frac', '1', '--neg-confusable', '0.05', '--config', tinyConfig()], { cwd: repo, env });
     expect(phase2.stdout).toMatch(/step +2 +loss \d/);
     const negatives = await run(python, ['models/training/negatives_test.py', tokenizer], { cwd: repo, env });
     expect(negatives.stdout).toMatch(/negatives ok: \['count', 'shape', 'swap-colours', 'swap-shapes'\]/);
@@ -70,19 +70,29 @@ describe('training recipe smoke test', () => {
 
   // Two ways to bring a 128 px input to the 64x64 body: a stride-2 stem conv, or space-to-depth (each
   // 2x2 block becomes 12 channels). Each trains a step, exports, and its ONNX graph reproduces PyTorch.
+  // Space-to-depth goes the recipe's way: phase 1 on the images averaged to 64 px (--pool 2), then
+  // phase 2 at 128 px started from it, which must compute the same function at first (widen_test.py).
   it.each([
-    ['a stride-2 stem', 'stem', '"stem":4,'],
-    ['space-to-depth', 's2d', '"space_to_depth":true,'],
-  ])('a 128 px input trains through %s, exports with that size in the manifest and matches PyTorch', async (_name, tag, option) => {
+    ['a stride-2 stem', 'stem', '"stem":4,', false],
+    ['space-to-depth', 's2d', '"space_to_depth":true,', true],
+    ['space-to-depth in the Haar basis', 'haar', '"space_to_depth":true,"haar":true,', true],
+  ])('a 128 px input trains through %s, exports with that size in the manifest and matches PyTorch', async (_name, tag, option, pooledPhase1) => {
     const dir = join(tmp || (tmp = await mkdtemp(join(tmpdir(), 'shoebox-smoke-'))), `big-${tag}`);
     const data = join(dir, 'data');
     const out = join(dir, 'model');
     await run('node', ['bin/shoebox.js', 'debug', 'training-data', '--out', data, '--count', '8', '--seed', '78', '--tokenizer', tokenizer, '--size', '128', '--captions', '2'], { cwd: repo, env });
     await run('node', ['bin/shoebox.js', 'debug', 'world-vocab', '--out', join(dir, 'vocab.json')], { cwd: repo, env });
-    const train = await run(python, ['models/training/train.py', '--data', data, '--tokenizer', tokenizer, '--out', join(dir, 'ckpt.pt'),
-      '--steps', '1', '--batch', '4', '--threads', '1', '--log-every', '1', '--config', tinyConfig(option)], { cwd: repo, env });
-    expect(train.stdout).toMatch(/step +1 +loss \d/);
-    await run(python, ['models/training/export.py', '--ckpt', join(dir, 'ckpt.pt'), '--tokenizer', tokenizer, '--vocab', join(dir, 'vocab.json'), '--out', out, '--data', data], { cwd: repo, env });
+    const step = (out: string, extra: string[]) => run(python, ['models/training/train.py', '--data', data, '--tokenizer', tokenizer, '--out', join(dir, out),
+      '--steps', '1', '--batch', '4', '--threads', '1', '--log-every', '1', ...extra], { cwd: repo, env });
+    const ckpt = join(dir, 'ckpt.pt');
+    if (pooledPhase1) {
+      expect((await step('ckpt1.pt', ['--pool', '2', '--config', tinyConfig()])).stdout).toMatch(/step +1 +loss \d/);
+      expect((await run(python, ['models/training/widen_test.py', join(dir, 'ckpt1.pt')], { cwd: repo, env })).stdout).toMatch(/widen ok/);
+      expect((await step('ckpt.pt', ['--init', join(dir, 'ckpt1.pt'), '--config', tinyConfig(option)])).stdout).toMatch(/step +1 +loss \d/);
+    } else {
+      expect((await step('ckpt.pt', ['--config', tinyConfig(option)])).stdout).toMatch(/step +1 +loss \d/);
+    }
+    await run(python, ['models/training/export.py', '--ckpt', ckpt, '--tokenizer', tokenizer, '--vocab', join(dir, 'vocab.json'), '--out', out, '--data', data], { cwd: repo, env });
     const manifest = ModelManifestSchema.parse(JSON.parse(await readFile(join(out, 'model.json'), 'utf8')));
     expect(manifest.preprocess.size).toBe(128);
     const vectors = JSON.parse(await readFile(join(out, 'test-vectors.json'), 'utf8')) as {

@@ -18,8 +18,8 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from model import Clip, Config  # noqa: E402
-from negatives import HardNegatives, shape_token_ids  # noqa: E402
+from model import Clip, Config, widen_to_space_to_depth  # noqa: E402
+from negatives import SHAPES, HardNegatives, shape_token_ids  # noqa: E402
 
 
 def load_data(d):
@@ -87,6 +87,20 @@ class HardBatches:
         return np.concatenate([self.rng.choice(self.groups[g], size=self.per_key, replace=False) for g in picks])
 
 
+def shape_prompt_ids(tokenizer_path, vocab_size):
+    """[8, 4] token rows of "a {shape}" (<|startoftext|>, <|endoftext|> are the last two ids)."""
+    with open(tokenizer_path, encoding='utf-8') as f:
+        vocab = json.load(f)['model']['vocab']
+    return torch.tensor([[vocab_size - 2, vocab['a</w>'], vocab[s + '</w>'], vocab_size - 1] for s in SHAPES])
+
+
+@torch.no_grad()
+def shape_text_similarity(model, prompts):
+    """Cosine similarity [8, 8] of the model's current text embeddings of "a {shape}"."""
+    e = torch.nn.functional.normalize(model.embed_text(prompts), dim=1)
+    return (e @ e.t()).numpy()
+
+
 def trim(ids):
     """Cut a batch of token rows to its longest caption (exact, see TextEncoder)."""
     return ids[:, : int(ids.argmax(dim=1).max()) + 1]
@@ -138,7 +152,13 @@ def main():
                          'group captions are drawn only this way')
     ap.add_argument('--neg-frac', type=float, default=0.0,
                     help='fraction of captions that also get an edited false twin as a hard negative (negatives.py)')
-    ap.add_argument('--init', help='start from this checkpoint (same config) instead of random weights')
+    ap.add_argument('--neg-confusable', type=float, default=0.0,
+                    help='temperature with which shape edits pick the shapes the model confuses most (0 = uniform; '
+                         'see HardNegatives.set_shape_similarity), refreshed every --log-every steps')
+    ap.add_argument('--init', help='start from this checkpoint (same config, or a 64 px one when this config has '
+                                   'space_to_depth) instead of random weights')
+    ap.add_argument('--pool', type=int, default=1,
+                    help='average-pool the data\'s images by this factor before the model (2: 128 px data trains a 64 px model)')
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -149,18 +169,28 @@ def main():
         vocab_size = len(json.load(f)['model']['vocab'])
     info, images, tokens = load_data(args.data)
     n, k = images.shape[0], tokens.shape[1]
-    cfg = Config(vocab_size=vocab_size, context_length=info['context'], **{'image_size': info['size'], **json.loads(args.config)})
+    cfg = Config(vocab_size=vocab_size, context_length=info['context'],
+                 **{'image_size': info['size'] // args.pool, **json.loads(args.config)})
     if args.shift is None:
-        args.shift = 2 * info['size'] // 64
+        args.shift = 2 * info['size'] // 64      # in the data's pixels, before any pooling
     model = Clip(cfg)
     if args.init:
-        model.load_state_dict(torch.load(args.init)['state_dict'])
+        init = torch.load(args.init)
+        state = init['state_dict']
+        if cfg.space_to_depth and not init['config'].get('space_to_depth'):
+            state = widen_to_space_to_depth(state, haar=cfg.haar)
+        model.load_state_dict(state)
     model = model.to(memory_format=torch.channels_last)
-    norm = Normalise(info['mean'], info['std'])
+    normalise = Normalise(info['mean'], info['std'])
+
+    def norm(u8):
+        x = normalise(u8)
+        # pooling after normalising is the same as before it (both are per-channel affine + mean)
+        return torch.nn.functional.avg_pool2d(x, args.pool) if args.pool > 1 else x
     val = load_data(args.val) if args.val else None
 
     groups = param_groups(model, args.wd)
-    if cfg.space_to_depth:
+    if cfg.space_to_depth and not cfg.haar:
         # The four pixels of a block are nearly equal, so Adam's same-sized steps on their four weights
         # add up: a quarter of the learning rate keeps the first layer's step that of a 64 px model
         # (phase-1 probe: val R@1 0.84 after 250 steps, 0.77 without it).
@@ -191,6 +221,7 @@ def main():
     shapey = short & torch.isin(tokens, torch.tensor(shape_token_ids(args.tokenizer))).any(dim=-1)   # [n, k]
     has_shapey = shapey.any(dim=1)
     has_group = group.any(dim=1)
+    shape_prompts = shape_prompt_ids(args.tokenizer, vocab_size)
     hard = HardBatches(largest_keys(args.data), args.hard_per_key, rng) if args.hard_frac > 0 else None
     def pick(mask):
         # one random caption per row among those the [rows, k] mask allows
@@ -221,6 +252,8 @@ def main():
                 cap = torch.where(want, pick(allowed[idx]), cap)
         T = trim(tokens[idx, cap])
         T_neg = None
+        if negatives is not None and args.neg_confusable > 0 and step % args.log_every == 0:
+            negatives.set_shape_similarity(shape_text_similarity(model, shape_prompts), args.neg_confusable)
         if negatives is not None:
             rows = negatives.batch(T[torch.from_numpy(rng.random(len(idx)) < args.neg_frac)])
             T_neg = trim(torch.tensor(rows, dtype=torch.int64)) if rows else None

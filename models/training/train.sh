@@ -5,7 +5,8 @@
 # background separate most scenes in a batch); phase 2 continues from it drawing most texts from the
 # short captions that name a shape ("a star", "two red hearts") and adding edited false captions as
 # hard negatives ("two red circles" -> "three red circles"), which is what teaches shape and count.
-# Knobs (environment): SIZE (input px: 64, or 128 with a "stem" or "space_to_depth":true in CONFIG), DATA_COUNT, GROUP_PARTIAL, GROUP_FRAC, STEPS, STEPS2, LR2, SHORT_FRAC, SHAPE_FRAC, NEG_FRAC, BATCH, THREADS, HARD_FRAC, TRAIN_SEED, EVAL_SEED, OUT (default models/demo),
+# PRESET=128 runs phase 2 at 128 px (see below).
+# Knobs (environment): PRESET (64 or 128), SIZE (input px: 64, or 128 with a "stem" or "space_to_depth":true in CONFIG), POOL1 + CONFIG1 (phase 1 at SIZE/POOL1 px), DATA_COUNT, GROUP_PARTIAL, GROUP_FRAC, STEPS, STEPS2, LR2, SHORT_FRAC, SHAPE_FRAC, NEG_FRAC, NEG_CONFUSABLE, BATCH, THREADS, HARD_FRAC, TRAIN_SEED, EVAL_SEED, OUT (default models/demo),
 # WORK (default build/model-train). Same knobs + same thread count → the same model.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -19,6 +20,15 @@ OUT=${OUT:-models/demo}
 DATA_COUNT=${DATA_COUNT:-30000}
 DATA_SEED=${DATA_SEED:-1}
 GROUP_PARTIAL=${GROUP_PARTIAL:-0}
+# PRESET=128: session 5's recipe (128 px through Haar space-to-depth, phase 1 at 64 px widened into
+# it, every caption with an aimed negative; see MODEL_CARD.md "What was tried", row "128 preset").
+# Default: the recipe of the shipped 64 px model.
+PRESET=${PRESET:-64}
+if [ "$PRESET" = 128 ]; then
+  : "${SIZE:=128}" "${STEPS:=600}" "${STEPS2:=2200}" "${NEG_FRAC:=1}" "${NEG_CONFUSABLE:=0.05}" "${POOL1:=2}"
+  CONFIG=${CONFIG:-'{"widths":[24,48,96],"text_layers":2,"space_to_depth":true,"haar":true}'}
+  CONFIG1=${CONFIG1:-'{"widths":[24,48,96],"text_layers":2}'}
+fi
 SIZE=${SIZE:-64}
 STEPS=${STEPS:-700}
 STEPS2=${STEPS2:-2000}
@@ -26,6 +36,7 @@ LR2=${LR2:-1.5e-3}
 SHORT_FRAC=${SHORT_FRAC:-0.3}
 SHAPE_FRAC=${SHAPE_FRAC:-0.5}
 NEG_FRAC=${NEG_FRAC:-0.5}
+NEG_CONFUSABLE=${NEG_CONFUSABLE:-0}   # >0: shape edits aim at the shapes the model confuses (temperature)
 GROUP_FRAC=${GROUP_FRAC:-0}
 BATCH=${BATCH:-128}
 THREADS=${THREADS:-2}
@@ -34,6 +45,11 @@ WARMUP=${WARMUP:-50}
 TRAIN_SEED=${TRAIN_SEED:-0}
 EVAL_SEED=${EVAL_SEED:-424242}
 CONFIG=${CONFIG:-'{"widths":[24,48,96],"text_layers":2}'}
+# Phase 1 may train a smaller input on the same data (POOL1=2: the 128 px images averaged to 64 px,
+# CONFIG1 without space_to_depth): from a random init the 128 px model learned colour and place ~3x
+# slower; phase 2 then starts the space-to-depth model from it exactly (PRESET=128 does this).
+POOL1=${POOL1:-1}
+CONFIG1=${CONFIG1:-$CONFIG}
 # Waiting threads sleep instead of spinning: on a shared machine spinning OpenMP threads starve each other.
 export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 
@@ -55,10 +71,10 @@ step "validation data" node bin/shoebox.js debug training-data --out "$WORK/val"
   --tokenizer "$OUT/tokenizer.json" --size "$SIZE" --split all --captions 1
 step "train ($STEPS steps of $BATCH)" "$PY" models/training/train.py --data "$WORK/data" --val "$WORK/val" \
   --tokenizer "$OUT/tokenizer.json" --out "$WORK/ckpt.pt" --steps "$STEPS" --batch "$BATCH" --threads "$THREADS" \
-  --seed "$TRAIN_SEED" --log-every 50 --warmup "$WARMUP" --hard-frac "$HARD_FRAC" --config "$CONFIG"
-step "train phase 2 ($STEPS2 steps of $BATCH, shape captions $SHAPE_FRAC, group captions $GROUP_FRAC, short $SHORT_FRAC, negatives $NEG_FRAC)" "$PY" models/training/train.py --data "$WORK/data" --val "$WORK/val" \
+  --seed "$TRAIN_SEED" --log-every 50 --warmup "$WARMUP" --hard-frac "$HARD_FRAC" --pool "$POOL1" --config "$CONFIG1"
+step "train phase 2 ($STEPS2 steps of $BATCH, shape captions $SHAPE_FRAC, group captions $GROUP_FRAC, short $SHORT_FRAC, negatives $NEG_FRAC aimed $NEG_CONFUSABLE)" "$PY" models/training/train.py --data "$WORK/data" --val "$WORK/val" \
   --tokenizer "$OUT/tokenizer.json" --out "$WORK/ckpt2.pt" --init "$WORK/ckpt.pt" --steps "$STEPS2" --batch "$BATCH" --threads "$THREADS" \
-  --seed "$TRAIN_SEED" --log-every 50 --warmup "$WARMUP" --lr "$LR2" --short-frac "$SHORT_FRAC" --shape-frac "$SHAPE_FRAC" --group-frac "$GROUP_FRAC" --neg-frac "$NEG_FRAC" --config "$CONFIG"
+  --seed "$TRAIN_SEED" --log-every 50 --warmup "$WARMUP" --lr "$LR2" --short-frac "$SHORT_FRAC" --shape-frac "$SHAPE_FRAC" --group-frac "$GROUP_FRAC" --neg-frac "$NEG_FRAC" --neg-confusable "$NEG_CONFUSABLE" --config "$CONFIG"
 step "export" "$PY" models/training/export.py --ckpt "$WORK/ckpt2.pt" --tokenizer "$OUT/tokenizer.json" \
   --vocab "$WORK/world-vocab.json" --out "$OUT" --data "$WORK/val"
 echo "== model rebuilt in $((SECONDS - T0)) s (without eval)"

@@ -107,7 +107,9 @@ describe('a clean pull', () => {
       expect(r.value.manifest.tokenizer.padId).toBe(765); // <|endoftext|>, from tokenizer_config.json
     } else {
       expect(r.value.manifest.image.output).toBe('image_embeds');
-      expect(r.value.manifest.preprocess).toMatchObject({ size: 64, resize: 'shortest', interpolation: 'bicubic' });
+      // the preprocessor_config.json of the layout read back as the bundled model's own preprocessing
+      const bundled = JSON.parse(fs.readFileSync(path.join(DEMO_DIR, 'model.json'), 'utf8')) as { preprocess: { size: number } };
+      expect(r.value.manifest.preprocess).toMatchObject({ size: bundled.preprocess.size, resize: 'shortest', interpolation: 'bicubic' });
     }
     const cos = await cosineToBundled(r.value.dir, ['a red circle', 'two small blue stars above a green triangle', '']);
     for (const c of cos) expect(c).toBeGreaterThan(0.9999);
