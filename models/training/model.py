@@ -102,11 +102,7 @@ class ImageEncoder(nn.Module):
             with torch.no_grad():
                 shared = torch.empty(first.shape[0], 3, 3, 3)
                 nn.init.kaiming_uniform_(shared, a=math.sqrt(5))   # PyTorch's default conv init, fan-in 27
-                if cfg.haar:
-                    first.zero_()
-                    first[:, 0::4] = shared                       # the block means; details start at 0
-                else:
-                    first.copy_(shared.repeat_interleave(4, dim=1) / 4)
+                first.copy_(kernel_for_space_to_depth(shared, cfg.haar))
 
     def forward(self, x):
         h = self.body(self.unshuffle(x))
@@ -146,13 +142,18 @@ def widen_to_space_to_depth(state_dict, haar=False):
     key = 'image_encoder.body.0.0.weight'
     if out[key].shape[1] != 3:
         raise ValueError(f'{key} has {out[key].shape[1]} input channels; expected a 64 px model (3)')
-    if haar:
-        w = torch.zeros(out[key].shape[0], 12, *out[key].shape[2:])
-        w[:, 0::4] = out[key]                 # the mean channels; no detail yet
-        out[key] = w
-    else:
-        out[key] = out[key].repeat_interleave(4, dim=1) / 4
+    out[key] = kernel_for_space_to_depth(out[key], haar)
     return out
+
+
+def kernel_for_space_to_depth(kernel, haar):
+    """A first-conv kernel over 3 colours [o, 3, k, k] as one over space-to-depth's 12 channels that
+    sees the 2x2 block mean: a quarter per pixel, or in the Haar basis all on the mean channel."""
+    if haar:
+        w = torch.zeros(kernel.shape[0], 12, *kernel.shape[2:])
+        w[:, 0::4] = kernel                   # the mean channels; no detail yet
+        return w
+    return kernel.repeat_interleave(4, dim=1) / 4
 
 
 class Block(nn.Module):

@@ -20,6 +20,8 @@ COLOURS = ['red', 'orange', 'yellow', 'green', 'blue', 'purple', 'pink', 'brown'
 SIZE_WORDS = ['small', 'little', 'large', 'big']
 COUNT_WORDS = {'a': 1, 'one': 1, 'two': 2, 'three': 3}
 COUNT_TOKEN = {1: 'a', 2: 'two', 3: 'three'}
+# any other shape, uniformly: row s is the replacement distribution for shape s
+UNIFORM_REPLACE = (1 - np.eye(len(SHAPES))) / (len(SHAPES) - 1)
 
 
 def shape_token_ids(tokenizer_path):
@@ -47,7 +49,7 @@ class HardNegatives:
         self.colour_ids = set(int(t) for t in self.colour)
         # replace_p[s]: which shape replaces shape s in a shape edit (uniform over the others until
         # set_shape_similarity says which ones the model still confuses)
-        self.replace_p = (1 - np.eye(len(SHAPES))) / (len(SHAPES) - 1)
+        self.replace_p = UNIFORM_REPLACE
 
     def set_shape_similarity(self, sim, temp, uniform=0.25):
         """Aim shape edits at the shapes the model confuses: sim [8, 8] is the cosine similarity of the
@@ -58,7 +60,7 @@ class HardNegatives:
         logits = np.where(np.eye(len(SHAPES), dtype=bool), -np.inf, sim / temp)
         w = np.exp(logits - logits.max(axis=1, keepdims=True))
         w /= w.sum(axis=1, keepdims=True)
-        self.replace_p = (1 - uniform) * w + uniform * (1 - np.eye(len(SHAPES))) / (len(SHAPES) - 1)
+        self.replace_p = (1 - uniform) * w + uniform * UNIFORM_REPLACE
 
     def _shape_token(self, shape, plural):
         return int((self.plural if plural else self.singular)[shape])
