@@ -52,7 +52,7 @@ export type Split = 'train' | 'heldout' | 'all';
 export const SPLITS: readonly Split[] = ['train', 'heldout', 'all'];
 
 /** Streams of the per-index generator, so captions can change without changing scenes. */
-export const STREAM = { scene: 1, caption: 2, render: 3, photo: 4 } as const;
+export const STREAM = { scene: 1, caption: 2, render: 3, photo: 4, twin: 5 } as const;
 
 // Keeps objects, their outline and their offset shadow inside the square.
 const MARGIN = 0.04;
@@ -186,4 +186,41 @@ export function sceneAttributes(scene: Scene): {
       objects: g.objects.map((o) => ({ x: round(o.x), y: round(o.y), size: round(o.size), rotation: round(o.rotation) })),
     })),
   };
+}
+
+/**
+ * Shapes a small model confuses most (measured: circle↔hexagon is half of all zero-shot shape
+ * misses, then cross→star, diamond→triangle, square→heart); a twin's new shape is one of these half the time.
+ */
+const LOOKALIKE: Record<Shape, readonly Shape[]> = {
+  circle: ['hexagon'],
+  hexagon: ['circle'],
+  cross: ['star'],
+  star: ['cross'],
+  diamond: ['triangle'],
+  triangle: ['diamond'],
+  square: ['heart', 'hexagon'],
+  heart: ['square', 'circle'],
+};
+
+/**
+ * The same scene with the largest group's shape changed — same background, places, sizes, rotations
+ * and texture, so the two renders differ in that shape alone (a minimal pair: in one batch, the
+ * captions that name the shape can only be told apart by seeing it). The largest group, because the
+ * short captions name it (a random group instead measured worse: MODEL_CARD.md, run r1). Keeps the
+ * scene's rules: colour–shape pairs stay distinct, and a scene without a held-out combination does
+ * not gain one. Null when no shape fits.
+ */
+export function twinScene(scene: Scene, rng: Rng): Scene | null {
+  const group = largestGroup(scene);
+  const ok = (shape: Shape): boolean =>
+    shape !== group.shape &&
+    !scene.groups.some((g) => g !== group && g.colour === group.colour && g.shape === shape) &&
+    (scene.heldout || !isHeldout(group.colour, shape));
+  const near = LOOKALIKE[group.shape].filter(ok);
+  const any = SHAPES.filter(ok);
+  if (any.length === 0) return null;
+  const shape = near.length > 0 && rng.chance(0.5) ? rng.pick(near) : rng.pick(any);
+  const groups = scene.groups.map((g) => (g === group ? { ...g, shape } : g));
+  return { ...scene, groups, heldout: groups.some((g) => isHeldout(g.colour, g.shape)) };
 }

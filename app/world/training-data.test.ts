@@ -70,6 +70,46 @@ describe('training data', () => {
     for (const m of meta) expect(m.heldout).toBe(true);
   });
 
+  it('twins: a scene followed by itself with the largest group\'s shape changed, and nothing else', async () => {
+    const d = await tempDir();
+    const r = await writeTrainingData(d, { count: 40, seed: 3, tokenizerPath: TOKENIZER, captions: 4, partial: 0.4, split: 'train', twins: 0.5 });
+    if (!r.ok) throw new Error(r.error.message);
+    const meta = (await readFile(join(d, 'meta.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const twins = meta.map((m, i) => [m, i] as const).filter(([m]) => m.twinOf !== undefined);
+    expect(r.value).toMatchObject({ scenes: 40, count: 40 + twins.length, twins: 0.5 });
+    expect(meta).toHaveLength(r.value.count);
+    expect(twins.length).toBeGreaterThan(10);
+    expect(twins.length).toBeLessThan(30);
+    const plane = 3 * 64 * 64;
+    const img = await readFile(join(d, 'images.u8'));
+    for (const [t, i] of twins) {
+      const b = meta[t.twinOf];
+      expect(t.twinOf).toBe(i - 1);
+      expect(t.index).toBe(b.index);
+      expect(t.heldout).toBe(false); // the train split stays free of held-out combinations
+      // exactly one group's shape differs, the largest's (groups[0]); everything else is the same scene
+      type G = { shape: string };
+      const which = t.scene.groups.map((g: G, n: number) => g.shape !== b.scene.groups[n].shape);
+      expect(which.filter(Boolean)).toHaveLength(1);
+      expect(t.scene.groups.map((g: G) => ({ ...g, shape: '?' }))).toEqual(b.scene.groups.map((g: G) => ({ ...g, shape: '?' })));
+      expect(which[0]).toBe(true);
+      expect(t.largest.colour).toBe(b.largest.colour);
+      expect(t.largest.shape).not.toBe(b.largest.shape);
+      expect(t.scene.background).toBe(b.scene.background);
+      expect(t.render).toEqual(b.render);
+      // captions: the same templates, so each differs at most where it names the changed shape
+      const diff = t.captions.filter((c: string, k: number) => c !== b.captions[k]);
+      expect(diff.length).toBeGreaterThan(0);
+      expect(t.captions[0]).not.toBe(b.captions[0]);
+      // the renders differ (the shape), but not everywhere (same background, same other objects)
+      const [x, y] = [img.subarray((i - 1) * plane, i * plane), img.subarray(i * plane, (i + 1) * plane)];
+      let changed = 0;
+      for (let p = 0; p < plane; p++) if (Math.abs(x[p]! - y[p]!) > 24) changed++;
+      expect(changed).toBeGreaterThan(plane * 0.002);
+      expect(changed).toBeLessThan(plane * 0.25);
+    }
+  });
+
   it('reports a missing tokenizer as an error value', async () => {
     const r = await writeTrainingData(await tempDir(), { count: 2, seed: 1, tokenizerPath: '/nonexistent/tokenizer.json' });
     expect(r.ok).toBe(false);

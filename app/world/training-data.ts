@@ -3,8 +3,9 @@
 //               of scenes rendered at varied sizes and aspect ratios and JPEG-encoded like photos,
 //               so the model trains on exactly the pixels the app will feed it;
 //   tokens.i32  int32 little-endian N×K×context — K captions per image, by the app's ClipTokenizer;
-//   meta.jsonl  one line per image: {"captions","scene","heldout","largest",…};
-//   info.json   {"count","size","captions","context","seed","split","mean","std",…}.
+//   meta.jsonl  one line per image: {"captions","scene","heldout","largest",…}; a twin's line also
+//               has "twinOf", the row of the scene it is the twin of (always the row before);
+//   info.json   {"count" (rows, twins included),"scenes","size","captions","context","seed","split","mean","std",…}.
 import { open, mkdir, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { endianness } from 'node:os';
@@ -17,7 +18,7 @@ import { captionSceneWithKinds, type CaptionKind } from './caption.js';
 import { forEachPool } from './pool.js';
 import { rngFor } from './prng.js';
 import { renderScene } from './render.js';
-import { largestGroup, sampleScene, sceneAttributes, STREAM, type Scene, type Split } from './scene.js';
+import { largestGroup, sampleScene, sceneAttributes, STREAM, twinScene, type Scene, type Split } from './scene.js';
 
 export interface TrainingDataOptions {
   count: number;
@@ -35,6 +36,8 @@ export interface TrainingDataOptions {
   partial?: number;
   /** Probability that captions 2..K name one group alone (see groupCaptionWith). */
   groupPartial?: number;
+  /** Probability that a scene is followed by its twin (twinScene: the largest group's shape changed; default 0). */
+  twins?: number;
   /** Renders in flight (default 4). */
   concurrency?: number;
   /** Short side of the rendered photo, before the app resizes it (default size … size + 96: 64–160 at 64 px). */
@@ -44,7 +47,10 @@ export interface TrainingDataOptions {
 }
 
 export interface TrainingDataInfo {
+  /** Rows (images), twins included. */
   count: number;
+  /** Scenes sampled; count − scenes rows are twins. */
+  scenes: number;
   size: number;
   captions: number;
   context: number;
@@ -54,6 +60,7 @@ export interface TrainingDataInfo {
   std: number[];
   partial: number;
   groupPartial: number;
+  twins: number;
 }
 
 /** The render of one training sample: size, aspect ratio and JPEG quality vary like real photos. */
@@ -79,9 +86,18 @@ interface Sample {
   render: { width: number; height: number; quality: number };
 }
 
-async function makeSample(index: number, opts: Required<Pick<TrainingDataOptions, 'seed' | 'captions' | 'split' | 'partial' | 'groupPartial' | 'minSide' | 'maxSide'>>, spec: PreprocessSpec): Promise<Sample> {
+type SampleOptions = Required<Pick<TrainingDataOptions, 'seed' | 'captions' | 'split' | 'partial' | 'groupPartial' | 'twins' | 'minSide' | 'maxSide'>>;
+
+/** Scene `index` as one sample, or two when it gets a twin (rendered and captioned alike). */
+async function makeSamples(index: number, opts: SampleOptions, spec: PreprocessSpec): Promise<Sample[]> {
   const scene = sampleScene(opts.seed, index, opts.split);
   const render = sampleRenderSettings(opts.seed, index, opts.minSide, opts.maxSide);
+  const rng = rngFor(opts.seed, index, STREAM.twin);
+  const twin = opts.twins > 0 && rng.chance(opts.twins) ? twinScene(scene, rng) : null;
+  return Promise.all([scene, ...(twin ? [twin] : [])].map((s) => makeSample(s, render, opts, spec)));
+}
+
+async function makeSample(scene: Scene, render: Sample['render'], opts: SampleOptions, spec: PreprocessSpec): Promise<Sample> {
   const jpeg = await renderScene(scene, render.width, render.height).jpeg({ quality: render.quality }).toBuffer();
   const pre = await preprocessToRgb(jpeg, spec);
   if (!pre.ok) throw new AppFailure(pre.error);
@@ -109,7 +125,9 @@ export async function writeTrainingData(dir: string, options: TrainingDataOption
   const tok = await loadTokenizer(options.tokenizerPath, { file: options.tokenizerPath, contextLength: context, padId: 0, cleaning: 'clip', truncation: 'clip' });
   if (!tok.ok) return tok;
   const spec = demoPreprocessSpec(size);
-  const sampleOpts = { seed: options.seed, captions: k, split, partial, groupPartial: options.groupPartial ?? 0, minSide: options.minSide ?? size, maxSide: options.maxSide ?? size + 96 };
+  const twins = options.twins ?? 0;
+  if (!(twins >= 0 && twins <= 1)) return err(appError('bad-input', '--twins must be between 0 and 1'));
+  const sampleOpts = { seed: options.seed, captions: k, split, partial, groupPartial: options.groupPartial ?? 0, twins, minSide: options.minSide ?? size, maxSide: options.maxSide ?? size + 96 };
 
   const handles: FileHandle[] = [];
   try {
@@ -118,22 +136,26 @@ export async function writeTrainingData(dir: string, options: TrainingDataOption
     handles.push(images!, tokens!, meta!);
     // Chunks keep memory flat and the files in index order while renders complete out of order.
     const chunk = 512;
+    let rows = 0;
     for (let start = 0; start < options.count; start += chunk) {
       const n = Math.min(chunk, options.count - start);
-      const samples = new Array<Sample>(n);
+      const made = new Array<Sample[]>(n);
       await forEachPool(n, options.concurrency ?? 4, async (j) => {
-        samples[j] = await makeSample(start + j, sampleOpts, spec);
+        made[j] = await makeSamples(start + j, sampleOpts, spec);
       });
+      const samples = made.flat();
       await images!.write(Buffer.concat(samples.map((s) => s.rgb)));
       await tokens!.write(tokenize(tok.value, samples.flatMap((s) => s.captions)));
-      const lines = samples.map((s) => {
+      const lines = samples.map((s, j) => {
         const largest = largestGroup(s.scene);
-        return JSON.stringify({ index: s.scene.index, captions: s.captions, kinds: s.kinds, scene: sceneAttributes(s.scene), heldout: s.scene.heldout, largest: { colour: largest.colour, shape: largest.shape }, render: s.render });
+        const twinOf = j > 0 && samples[j - 1]!.scene.index === s.scene.index ? { twinOf: rows + j - 1 } : {};
+        return JSON.stringify({ index: s.scene.index, captions: s.captions, kinds: s.kinds, scene: sceneAttributes(s.scene), heldout: s.scene.heldout, largest: { colour: largest.colour, shape: largest.shape }, render: s.render, ...twinOf });
       });
+      rows += samples.length;
       await meta!.write(`${lines.join('\n')}\n`);
       options.onProgress?.(start + n, options.count);
     }
-    const info: TrainingDataInfo = { count: options.count, size, captions: k, context, seed: options.seed, split, mean: [...spec.mean], std: [...spec.std], partial, groupPartial: options.groupPartial ?? 0 };
+    const info: TrainingDataInfo = { count: rows, scenes: options.count, size, captions: k, context, seed: options.seed, split, mean: [...spec.mean], std: [...spec.std], partial, groupPartial: options.groupPartial ?? 0, twins };
     await writeFile(join(dir, 'info.json'), `${JSON.stringify(info, null, 2)}\n`);
     return ok(info);
   } catch (e) {

@@ -22,6 +22,18 @@ COUNT_WORDS = {'a': 1, 'one': 1, 'two': 2, 'three': 3}
 COUNT_TOKEN = {1: 'a', 2: 'two', 3: 'three'}
 # any other shape, uniformly: row s is the replacement distribution for shape s
 UNIFORM_REPLACE = (1 - np.eye(len(SHAPES))) / (len(SHAPES) - 1)
+EDIT_KINDS = ('shape', 'count', 'swap-shapes', 'swap-colours')
+
+
+def parse_edit_weights(text):
+    """'count=0.25,shape=2' -> {'count': 0.25, 'shape': 2.0} (kinds not named keep weight 1)."""
+    weights = {k: 1.0 for k in EDIT_KINDS}
+    for part in filter(None, (p.strip() for p in text.split(','))):
+        kind, _, value = part.partition('=')
+        if kind not in weights:
+            raise ValueError(f'unknown edit kind {kind!r}; known: {EDIT_KINDS}')
+        weights[kind] = float(value)
+    return weights
 
 
 def shape_token_ids(tokenizer_path):
@@ -32,7 +44,7 @@ def shape_token_ids(tokenizer_path):
 
 
 class HardNegatives:
-    def __init__(self, tokenizer_path, rng):
+    def __init__(self, tokenizer_path, rng, weights=None):
         with open(tokenizer_path, encoding='utf-8') as f:
             vocab = json.load(f)['model']['vocab']
         tok = lambda w: vocab[w + '</w>']  # noqa: E731
@@ -50,6 +62,10 @@ class HardNegatives:
         # replace_p[s]: which shape replaces shape s in a shape edit (uniform over the others until
         # set_shape_similarity says which ones the model still confuses)
         self.replace_p = UNIFORM_REPLACE
+        # relative weight of each kind of edit among those a caption allows (None: all equal)
+        self.weights = dict(weights) if weights else None
+        if self.weights and set(self.weights) - set(EDIT_KINDS):
+            raise ValueError(f'unknown edit kinds {sorted(set(self.weights) - set(EDIT_KINDS))}; known: {EDIT_KINDS}')
 
     def set_shape_similarity(self, sim, temp, uniform=0.25):
         """Aim shape edits at the shapes the model confuses: sim [8, 8] is the cosine similarity of the
@@ -87,10 +103,16 @@ class HardNegatives:
             options.append('swap-shapes')
         if len({ids[p] for p in colours}) >= 2:
             options.append('swap-colours')
+        if self.weights is not None:
+            options = [o for o in options if self.weights.get(o, 1.0) > 0]
         if not options:
             return None
         out = list(ids)
-        kind = options[self.rng.integers(len(options))]
+        if self.weights is None:
+            kind = options[self.rng.integers(len(options))]
+        else:
+            w = np.array([self.weights.get(o, 1.0) for o in options])
+            kind = options[self.rng.choice(len(options), p=w / w.sum())]
         if kind == 'shape':
             p = shapes[self.rng.integers(len(shapes))]
             s, plural = self.shape_of[out[p]]

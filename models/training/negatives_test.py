@@ -7,7 +7,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from negatives import HardNegatives, SHAPES, PLURALS  # noqa: E402
+from negatives import HardNegatives, SHAPES, PLURALS, parse_edit_weights  # noqa: E402
 
 tokenizer = sys.argv[1]
 vocab = json.load(open(tokenizer, encoding='utf-8'))['model']['vocab']
@@ -55,4 +55,21 @@ got = [w for a, w in edits if a == 'a']             # the shape edits (the other
 share = got.count('hexagon') / len(got)
 assert 0.7 < share < 0.85, share                   # 0.75 aimed + 0.25/7 uniform ~ 0.79
 assert set(got) == set(SHAPES) - {'circle'}, set(got)
+
+# weighted kinds: count edits at a quarter of the others' weight, shape edits at twice; count=0 never
+def kinds(neg, n=1200):
+    out = {}
+    for _ in range(n):
+        a, b = 'two red circles'.split(), text(neg.edit(ids('two red circles'))).split()
+        k = 'count' if a[0] != b[0] else 'shape'
+        out[k] = out.get(k, 0) + 1
+    return out
+got = kinds(HardNegatives(tokenizer, np.random.default_rng(1), parse_edit_weights('count=0.25,shape=2')))
+assert 0.06 < got['count'] / 1200 < 0.16, got       # 0.25 / (0.25 + 2) ~ 0.11
+assert 'count' not in kinds(HardNegatives(tokenizer, np.random.default_rng(2), parse_edit_weights('count=0')))
+try:
+    parse_edit_weights('colour=1')
+    raise AssertionError('an unknown edit kind must be refused')
+except ValueError:
+    pass
 print('negatives ok:', sorted(seen))

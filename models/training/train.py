@@ -19,7 +19,8 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from model import Clip, Config, widen_to_space_to_depth  # noqa: E402
-from negatives import SHAPES, HardNegatives, shape_token_ids  # noqa: E402
+from negatives import SHAPES, HardNegatives, parse_edit_weights, shape_token_ids  # noqa: E402
+from twins import TwinPairs, twin_rows  # noqa: E402
 
 
 def load_data(d):
@@ -150,8 +151,13 @@ def main():
     ap.add_argument('--group-frac', type=float, default=0.0,
                     help='fraction of texts drawn from captions that name one group alone ("two red circles"); '
                          'group captions are drawn only this way')
+    ap.add_argument('--twin-frac', type=float, default=0.0,
+                    help='fraction of each batch made of twin pairs (a scene and its twin, captioned with the same '
+                         'caption slot, one that names the changed shape), so shapes are told apart in both directions')
     ap.add_argument('--neg-frac', type=float, default=0.0,
                     help='fraction of captions that also get an edited false twin as a hard negative (negatives.py)')
+    ap.add_argument('--neg-edits', default='',
+                    help='relative weights of the kinds of edit, e.g. "count=0.25" (default: all kinds equally likely)')
     ap.add_argument('--neg-confusable', type=float, default=0.0,
                     help='temperature with which shape edits pick the shapes the model confuses most (0 = uniform; '
                          'see HardNegatives.set_shape_similarity), refreshed every --log-every steps')
@@ -216,12 +222,15 @@ def main():
     group = group_captions(args.data, n, k)                # [n, k]
     short = (lengths <= 7) & ~group                       # [n, k]
     has_short = short.any(dim=1)
-    negatives = HardNegatives(args.tokenizer, rng) if args.neg_frac > 0 else None
+    negatives = HardNegatives(args.tokenizer, rng, parse_edit_weights(args.neg_edits) if args.neg_edits else None) if args.neg_frac > 0 else None
     # short captions that name a shape: in a batch they can only find their image by its shape
     shapey = short & torch.isin(tokens, torch.tensor(shape_token_ids(args.tokenizer))).any(dim=-1)   # [n, k]
     has_shapey = shapey.any(dim=1)
     has_group = group.any(dim=1)
     shape_prompts = shape_prompt_ids(args.tokenizer, vocab_size)
+    # twin pairs: a scene and its twin, the largest group's shape changed (twins.py)
+    n_pairs = int(round(args.batch * args.twin_frac / 2))
+    pairs = TwinPairs(twin_rows(args.data, n), tokens, shapey, n_pairs, rng)
     hard = HardBatches(largest_keys(args.data), args.hard_per_key, rng) if args.hard_frac > 0 else None
     def pick(mask):
         # one random caption per row among those the [rows, k] mask allows
@@ -231,13 +240,18 @@ def main():
     t_log, seen = t0, 0
     model.train()
     for step in range(args.steps):
+        paired = False
         if hard is not None and rng.random() < args.hard_frac:
             idx = torch.from_numpy(hard.sample(args.batch))
         else:
-            if pos + args.batch > n:
+            m = args.batch - 2 * n_pairs
+            if pos + m > n:
                 order, pos = rng.permutation(n), 0
-            idx = torch.from_numpy(order[pos:pos + args.batch])
-            pos += args.batch
+            idx = torch.from_numpy(order[pos:pos + m])
+            pos += m
+            if n_pairs:
+                idx = torch.cat([idx, pairs.sample()])
+                paired = True
         I = images[idx]
         if args.shift:
             # small translations keep the meaning ("left" stays left); no flips: left/right matter
@@ -250,6 +264,8 @@ def main():
             if frac > 0:
                 want = torch.from_numpy(rng.random(len(idx)) < frac) & has[idx]
                 cap = torch.where(want, pick(allowed[idx]), cap)
+        if paired:
+            cap[len(idx) - 2 * n_pairs:] = pairs.slots(idx[len(idx) - 2 * n_pairs:], args.shape_frac)
         T = trim(tokens[idx, cap])
         T_neg = None
         if negatives is not None and args.neg_confusable > 0 and step % args.log_every == 0:

@@ -6,7 +6,7 @@
 # short captions that name a shape ("a star", "two red hearts") and adding edited false captions as
 # hard negatives ("two red circles" -> "three red circles"), which is what teaches shape and count.
 # PRESET=128 runs phase 2 at 128 px (see below).
-# Knobs (environment): PRESET (64 or 128), SIZE (input px: 64, or 128 with a "stem" or "space_to_depth":true in CONFIG), POOL1 + CONFIG1 (phase 1 at SIZE/POOL1 px), DATA_COUNT, GROUP_PARTIAL, GROUP_FRAC, STEPS, STEPS2, LR2, SHORT_FRAC, SHAPE_FRAC, NEG_FRAC, NEG_CONFUSABLE, BATCH, THREADS, HARD_FRAC, TRAIN_SEED, EVAL_SEED, OUT (default models/demo),
+# Knobs (environment): PRESET (64 or 128), SIZE (input px: 64, or 128 with a "stem" or "space_to_depth":true in CONFIG), POOL1 + CONFIG1 (phase 1 at SIZE/POOL1 px), DATA_COUNT, GROUP_PARTIAL, GROUP_FRAC, TWINS, TWIN_FRAC, STEPS, STEPS2, LR2, SHORT_FRAC, SHAPE_FRAC, NEG_FRAC, NEG_CONFUSABLE, BATCH, THREADS, HARD_FRAC, TRAIN_SEED, EVAL_SEED, OUT (default models/demo),
 # WORK (default build/model-train). Same knobs + same thread count → the same model.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,19 +17,24 @@ cd "$(dirname "$0")/../.."
 PY=/usr/bin/python3
 WORK=${WORK:-build/model-train}
 OUT=${OUT:-models/demo}
-DATA_COUNT=${DATA_COUNT:-30000}
 DATA_SEED=${DATA_SEED:-1}
 GROUP_PARTIAL=${GROUP_PARTIAL:-0}
-# PRESET=128: session 5's recipe (128 px through Haar space-to-depth, phase 1 at 64 px widened into
-# it, every caption with an aimed negative; see MODEL_CARD.md "What was tried", row "128 preset").
-# Default: the recipe of the shipped 64 px model.
+# PRESET=128: the candidate recipe (128 px through Haar space-to-depth, phase 1 at 64 px widened into
+# it, every caption with an aimed negative, a quarter of each phase-2 batch twin pairs; MODEL_CARD.md,
+# rows "128 preset" and t2). Default: the recipe of the shipped 64 px model.
 PRESET=${PRESET:-64}
 if [ "$PRESET" = 128 ]; then
   : "${SIZE:=128}" "${STEPS:=600}" "${STEPS2:=2200}" "${NEG_FRAC:=1}" "${NEG_CONFUSABLE:=0.05}" "${POOL1:=2}"
+  : "${DATA_COUNT:=24000}" "${TWINS:=0.5}" "${TWIN_FRAC:=0.25}"
   CONFIG=${CONFIG:-'{"widths":[24,48,96],"text_layers":2,"space_to_depth":true,"haar":true}'}
   CONFIG1=${CONFIG1:-'{"widths":[24,48,96],"text_layers":2}'}
 fi
 SIZE=${SIZE:-64}
+DATA_COUNT=${DATA_COUNT:-30000}   # scenes; with TWINS the data has ~(1 + TWINS) x as many images
+# TWINS: probability that a training scene also gets its twin, the same scene with the largest group's
+# shape changed (a minimal pair, models/training/twins.py); TWIN_FRAC: share of each phase-2 batch made of such pairs
+TWINS=${TWINS:-0}
+TWIN_FRAC=${TWIN_FRAC:-0}
 STEPS=${STEPS:-700}
 STEPS2=${STEPS2:-2000}
 LR2=${LR2:-1.5e-3}
@@ -66,15 +71,15 @@ step() {
 step "world vocabulary" node bin/shoebox.js debug world-vocab --out "$WORK/world-vocab.json"
 step "tokenizer" "$PY" models/training/build_tokenizer.py "$WORK/world-vocab.json" "$OUT/tokenizer.json"
 step "training data ($DATA_COUNT scenes)" node bin/shoebox.js debug training-data --out "$WORK/data" --count "$DATA_COUNT" \
-  --seed "$DATA_SEED" --tokenizer "$OUT/tokenizer.json" --size "$SIZE" --split train --captions 6 --partial 0.4 --group-partial "$GROUP_PARTIAL"
+  --seed "$DATA_SEED" --tokenizer "$OUT/tokenizer.json" --size "$SIZE" --split train --captions 6 --partial 0.4 --group-partial "$GROUP_PARTIAL" --twins "$TWINS"
 step "validation data" node bin/shoebox.js debug training-data --out "$WORK/val" --count 500 --seed $((DATA_SEED + 1)) \
   --tokenizer "$OUT/tokenizer.json" --size "$SIZE" --split all --captions 1
 step "train ($STEPS steps of $BATCH)" "$PY" models/training/train.py --data "$WORK/data" --val "$WORK/val" \
   --tokenizer "$OUT/tokenizer.json" --out "$WORK/ckpt.pt" --steps "$STEPS" --batch "$BATCH" --threads "$THREADS" \
   --seed "$TRAIN_SEED" --log-every 50 --warmup "$WARMUP" --hard-frac "$HARD_FRAC" --pool "$POOL1" --config "$CONFIG1"
-step "train phase 2 ($STEPS2 steps of $BATCH, shape captions $SHAPE_FRAC, group captions $GROUP_FRAC, short $SHORT_FRAC, negatives $NEG_FRAC aimed $NEG_CONFUSABLE)" "$PY" models/training/train.py --data "$WORK/data" --val "$WORK/val" \
+step "train phase 2 ($STEPS2 steps of $BATCH, shape captions $SHAPE_FRAC, group captions $GROUP_FRAC, short $SHORT_FRAC, negatives $NEG_FRAC aimed $NEG_CONFUSABLE, twin pairs $TWIN_FRAC)" "$PY" models/training/train.py --data "$WORK/data" --val "$WORK/val" \
   --tokenizer "$OUT/tokenizer.json" --out "$WORK/ckpt2.pt" --init "$WORK/ckpt.pt" --steps "$STEPS2" --batch "$BATCH" --threads "$THREADS" \
-  --seed "$TRAIN_SEED" --log-every 50 --warmup "$WARMUP" --lr "$LR2" --short-frac "$SHORT_FRAC" --shape-frac "$SHAPE_FRAC" --group-frac "$GROUP_FRAC" --neg-frac "$NEG_FRAC" --neg-confusable "$NEG_CONFUSABLE" --config "$CONFIG"
+  --seed "$TRAIN_SEED" --log-every 50 --warmup "$WARMUP" --lr "$LR2" --short-frac "$SHORT_FRAC" --shape-frac "$SHAPE_FRAC" --group-frac "$GROUP_FRAC" --neg-frac "$NEG_FRAC" --neg-confusable "$NEG_CONFUSABLE" --twin-frac "$TWIN_FRAC" --config "$CONFIG"
 step "export" "$PY" models/training/export.py --ckpt "$WORK/ckpt2.pt" --tokenizer "$OUT/tokenizer.json" \
   --vocab "$WORK/world-vocab.json" --out "$OUT" --data "$WORK/val"
 echo "== model rebuilt in $((SECONDS - T0)) s (without eval)"
