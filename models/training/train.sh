@@ -5,7 +5,7 @@
 # background separate most scenes in a batch); phase 2 continues from it drawing most texts from the
 # short captions that name a shape ("a star", "two red hearts") and adding edited false captions as
 # hard negatives ("two red circles" -> "three red circles"), which is what teaches shape and count.
-# PRESET=128 runs phase 2 at 128 px (see below).
+# The default PRESET=128 runs phase 2 at 128 px (see below).
 # Knobs (environment): PRESET (64 or 128), SIZE (input px: 64, or 128 with a "stem" or "space_to_depth":true in CONFIG), POOL1 + CONFIG1 (phase 1 at SIZE/POOL1 px), DATA_COUNT, GROUP_PARTIAL, GROUP_FRAC, TWINS, TWIN_FRAC, STEPS, STEPS2, LR2, SHORT_FRAC, SHAPE_FRAC, NEG_FRAC, NEG_CONFUSABLE, BATCH, THREADS, HARD_FRAC, TRAIN_SEED, EVAL_SEED, OUT (default models/demo),
 # WORK (default build/model-train). Same knobs + same thread count → the same model.
 set -euo pipefail
@@ -19,10 +19,10 @@ WORK=${WORK:-build/model-train}
 OUT=${OUT:-models/demo}
 DATA_SEED=${DATA_SEED:-1}
 GROUP_PARTIAL=${GROUP_PARTIAL:-0}
-# PRESET=128: the candidate recipe (128 px through Haar space-to-depth, phase 1 at 64 px widened into
-# it, every caption with an aimed negative, a quarter of each phase-2 batch twin pairs; MODEL_CARD.md,
-# rows "128 preset" and t2). Default: the recipe of the shipped 64 px model.
-PRESET=${PRESET:-64}
+# PRESET=128 (default): the shipped model's recipe (128 px through Haar space-to-depth, phase 1 at 64 px
+# widened into it, every caption with an aimed negative, a quarter of each phase-2 batch twin pairs;
+# MODEL_CARD.md). PRESET=64: the recipe of the 64 px model shipped until session 6.
+PRESET=${PRESET:-128}
 if [ "$PRESET" = 128 ]; then
   : "${SIZE:=128}" "${STEPS:=600}" "${STEPS2:=2200}" "${NEG_FRAC:=1}" "${NEG_CONFUSABLE:=0.05}" "${POOL1:=2}"
   : "${DATA_COUNT:=24000}" "${TWINS:=0.5}" "${TWIN_FRAC:=0.25}"
