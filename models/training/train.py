@@ -20,7 +20,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from model import Clip, Config, widen_to_space_to_depth  # noqa: E402
 from negatives import SHAPES, HardNegatives, parse_edit_weights, shape_token_ids  # noqa: E402
-from twins import TwinPairs, twin_rows  # noqa: E402
+from twins import TwinPairs, pick, twin_rows  # noqa: E402
 
 
 def load_data(d):
@@ -155,7 +155,7 @@ def main():
                     help='fraction of each batch made of twin pairs (a scene and its twin, captioned with the same '
                          'caption slot, one that names the changed shape), so shapes are told apart in both directions')
     ap.add_argument('--neg-frac', type=float, default=0.0,
-                    help='fraction of captions that also get an edited false twin as a hard negative (negatives.py)')
+                    help='fraction of captions that also get an edited false copy as a hard negative (negatives.py)')
     ap.add_argument('--neg-edits', default='',
                     help='relative weights of the kinds of edit, e.g. "count=0.25" (default: all kinds equally likely)')
     ap.add_argument('--neg-confusable', type=float, default=0.0,
@@ -232,9 +232,6 @@ def main():
     n_pairs = int(round(args.batch * args.twin_frac / 2))
     pairs = TwinPairs(twin_rows(args.data, n), tokens, shapey, n_pairs, rng)
     hard = HardBatches(largest_keys(args.data), args.hard_per_key, rng) if args.hard_frac > 0 else None
-    def pick(mask):
-        # one random caption per row among those the [rows, k] mask allows
-        return (torch.from_numpy(rng.random(tuple(mask.shape))).float() * mask.float()).argmax(dim=1)
 
     t0 = time.perf_counter()
     t_log, seen = t0, 0
@@ -257,13 +254,13 @@ def main():
             # small translations keep the meaning ("left" stays left); no flips: left/right matter
             dx, dy = (int(v) for v in rng.integers(-args.shift, args.shift + 1, size=2))
             I = torch.roll(I, shifts=(dy, dx), dims=(2, 3))
-        cap = pick(~group[idx]) if group.any() else torch.from_numpy(rng.integers(0, k, size=len(idx)))
+        cap = pick(~group[idx], rng) if group.any() else torch.from_numpy(rng.integers(0, k, size=len(idx)))
         # then, each with its probability: a short caption, one naming a shape, one naming a group
         for frac, allowed, has in ((args.short_frac, short, has_short), (args.shape_frac, shapey, has_shapey),
                                    (args.group_frac, group, has_group)):
             if frac > 0:
                 want = torch.from_numpy(rng.random(len(idx)) < frac) & has[idx]
-                cap = torch.where(want, pick(allowed[idx]), cap)
+                cap = torch.where(want, pick(allowed[idx], rng), cap)
         if paired:
             cap[len(idx) - 2 * n_pairs:] = pairs.slots(idx[len(idx) - 2 * n_pairs:], args.shape_frac)
         T = trim(tokens[idx, cap])

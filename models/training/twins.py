@@ -28,7 +28,8 @@ def twin_rows(data_dir, n):
 
 
 def pick(mask, rng):
-    """One random True column per row of a [rows, k] bool mask (column 0 when a row has none)."""
+    """One random True column per row of a [rows, k] bool mask (column 0 when a row has none): which
+    caption of each image a batch uses, among those the mask allows."""
     return (torch.from_numpy(rng.random(tuple(mask.shape))).float() * mask.float()).argmax(dim=1)
 
 
