@@ -204,15 +204,14 @@ const LOOKALIKE: Record<Shape, readonly Shape[]> = {
 };
 
 /**
- * The same scene with the largest group's shape changed — same background, places, sizes, rotations
- * and texture, so the two renders differ in that shape alone (a minimal pair: in one batch, the
- * captions that name the shape can only be told apart by seeing it). The largest group, because the
- * short captions name it (a random group instead measured worse: MODEL_CARD.md, run r1). Keeps the
- * scene's rules: colour–shape pairs stay distinct, and a scene without a held-out combination does
- * not gain one. Null when no shape fits.
+ * The same scene with one group's shape changed — same background, places, sizes, rotations and
+ * texture, so the two renders differ in that shape alone (a minimal pair: in one batch, the captions
+ * that name the shape can only be told apart by seeing it). By default the largest group, because the
+ * short captions name it (every twin on a random group measured worse: MODEL_CARD.md, run r1); a
+ * smaller group's twin differs in the full captions only. Keeps the scene's rules: colour–shape pairs
+ * stay distinct, and a scene without a held-out combination does not gain one. Null when no shape fits.
  */
-export function twinScene(scene: Scene, rng: Rng): Scene | null {
-  const group = largestGroup(scene);
+export function twinScene(scene: Scene, rng: Rng, group: SceneGroup = largestGroup(scene)): Scene | null {
   const ok = (shape: Shape): boolean =>
     shape !== group.shape &&
     !scene.groups.some((g) => g !== group && g.colour === group.colour && g.shape === shape) &&

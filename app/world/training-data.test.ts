@@ -110,6 +110,34 @@ describe('training data', () => {
     }
   });
 
+  it('small twins: the changed shape is a smaller group\'s where the scene has one, named by the full captions only', async () => {
+    const d = await tempDir();
+    const r = await writeTrainingData(d, { count: 30, seed: 5, tokenizerPath: TOKENIZER, captions: 4, partial: 0.4, split: 'train', twins: 1, smallTwins: 1 });
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.value.smallTwins).toBe(1);
+    type G = { shape: string; size: string };
+    const meta = (await readFile(join(d, 'meta.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const twins = meta.filter((m) => m.twinOf !== undefined);
+    expect(twins.length).toBeGreaterThan(20);
+    let small = 0;
+    for (const t of twins) {
+      const b = meta[t.twinOf];
+      const changed = t.scene.groups.map((g: G, n: number) => g.shape !== b.scene.groups[n].shape);
+      expect(changed.filter(Boolean)).toHaveLength(1);
+      if (b.scene.groups.length === 1) {
+        expect(changed[0]).toBe(true);
+        continue;
+      }
+      small++;
+      // never the largest group: its shape, and the short captions naming it, stay the same
+      expect(t.largest).toEqual(b.largest);
+      expect(b.scene.groups[changed.indexOf(true)].size).toBe('small');
+      for (let k = 0; k < 4; k++) if (b.kinds[k] !== 'full') expect(t.captions[k]).toBe(b.captions[k]);
+      expect(t.captions[0]).not.toBe(b.captions[0]);
+    }
+    expect(small).toBeGreaterThan(10);
+  });
+
   it('reports a missing tokenizer as an error value', async () => {
     const r = await writeTrainingData(await tempDir(), { count: 2, seed: 1, tokenizerPath: '/nonexistent/tokenizer.json' });
     expect(r.ok).toBe(false);

@@ -38,6 +38,8 @@ export interface TrainingDataOptions {
   groupPartial?: number;
   /** Probability that a scene is followed by its twin (twinScene: the largest group's shape changed; default 0). */
   twins?: number;
+  /** Probability that a twin changes one of the smaller groups instead, in scenes that have one (default 0). */
+  smallTwins?: number;
   /** Renders in flight (default 4). */
   concurrency?: number;
   /** Short side of the rendered photo, before the app resizes it (default size … size + 96: 64–160 at 64 px). */
@@ -61,6 +63,7 @@ export interface TrainingDataInfo {
   partial: number;
   groupPartial: number;
   twins: number;
+  smallTwins: number;
 }
 
 /** The render of one training sample: size, aspect ratio and JPEG quality vary like real photos. */
@@ -86,14 +89,21 @@ interface Sample {
   render: { width: number; height: number; quality: number };
 }
 
-type SampleOptions = Required<Pick<TrainingDataOptions, 'seed' | 'captions' | 'split' | 'partial' | 'groupPartial' | 'twins' | 'minSide' | 'maxSide'>>;
+type SampleOptions = Required<Pick<TrainingDataOptions, 'seed' | 'captions' | 'split' | 'partial' | 'groupPartial' | 'twins' | 'smallTwins' | 'minSide' | 'maxSide'>>;
 
 /** Scene `index` as one sample, or two when it gets a twin (rendered and captioned alike). */
 async function makeSamples(index: number, opts: SampleOptions, spec: PreprocessSpec): Promise<Sample[]> {
   const scene = sampleScene(opts.seed, index, opts.split);
   const render = sampleRenderSettings(opts.seed, index, opts.minSide, opts.maxSide);
   const rng = rngFor(opts.seed, index, STREAM.twin);
-  const twin = opts.twins > 0 && rng.chance(opts.twins) ? twinScene(scene, rng) : null;
+  let twin: Scene | null = null;
+  if (opts.twins > 0 && rng.chance(opts.twins)) {
+    const largest = largestGroup(scene);
+    const smaller = scene.groups.filter((g) => g !== largest);
+    // drawn only when asked for, so that data made without small twins stays byte for byte the same
+    const group = opts.smallTwins > 0 && smaller.length > 0 && rng.chance(opts.smallTwins) ? rng.pick(smaller) : largest;
+    twin = twinScene(scene, rng, group);
+  }
   return Promise.all([scene, ...(twin ? [twin] : [])].map((s) => makeSample(s, render, opts, spec)));
 }
 
@@ -127,7 +137,9 @@ export async function writeTrainingData(dir: string, options: TrainingDataOption
   const spec = demoPreprocessSpec(size);
   const twins = options.twins ?? 0;
   if (!(twins >= 0 && twins <= 1)) return err(appError('bad-input', '--twins must be between 0 and 1'));
-  const sampleOpts = { seed: options.seed, captions: k, split, partial, groupPartial: options.groupPartial ?? 0, twins, minSide: options.minSide ?? size, maxSide: options.maxSide ?? size + 96 };
+  const smallTwins = options.smallTwins ?? 0;
+  if (!(smallTwins >= 0 && smallTwins <= 1)) return err(appError('bad-input', '--small-twins must be between 0 and 1'));
+  const sampleOpts = { seed: options.seed, captions: k, split, partial, groupPartial: options.groupPartial ?? 0, twins, smallTwins, minSide: options.minSide ?? size, maxSide: options.maxSide ?? size + 96 };
 
   const handles: FileHandle[] = [];
   try {
@@ -155,7 +167,7 @@ export async function writeTrainingData(dir: string, options: TrainingDataOption
       await meta!.write(`${lines.join('\n')}\n`);
       options.onProgress?.(start + n, options.count);
     }
-    const info: TrainingDataInfo = { count: rows, scenes: options.count, size, captions: k, context, seed: options.seed, split, mean: [...spec.mean], std: [...spec.std], partial, groupPartial: options.groupPartial ?? 0, twins };
+    const info: TrainingDataInfo = { count: rows, scenes: options.count, size, captions: k, context, seed: options.seed, split, mean: [...spec.mean], std: [...spec.std], partial, groupPartial: options.groupPartial ?? 0, twins, smallTwins };
     await writeFile(join(dir, 'info.json'), `${JSON.stringify(info, null, 2)}\n`);
     return ok(info);
   } catch (e) {

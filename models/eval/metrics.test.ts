@@ -41,6 +41,7 @@ describe('eval metrics', () => {
     expect(sceneDifference(a, scene([group({ position: 'right' }), group({ size: 'small', colour: 'blue', position: 'left' })]))).toEqual([]);
     expect(sceneDifference(a, scene([group({ shape: 'hexagon' }), group({ size: 'small', colour: 'blue', position: 'top' })], 'sand')))
       .toEqual(['background', 'shape', 'position']);
-    expect(sceneDifference(a, scene([group({})]))).toEqual(['n-groups']);
+    expect(sceneDifference(a, scene([group({})]))).toEqual(['missing group']);
+    expect(sceneDifference(scene([group({})]), a)).toEqual(['extra group']);
   });
 });

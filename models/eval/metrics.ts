@@ -87,11 +87,12 @@ export function bestOther(query: Float32Array, images: Float32Array[], target: n
 
 const GROUP_ATTRIBUTES = ['shape', 'colour', 'count', 'size', 'position'] as const;
 
-/** What tells scene b from scene a: "background", "n-groups" when their number of groups differs,
+/** What tells scene b from scene a: "background", "extra group" or "missing group" when b has more or
+ *  fewer groups than a,
  *  else each group attribute whose values (as a multiset over the groups) differ. Empty = same words. */
 export function sceneDifference(a: Scene, b: Scene): string[] {
   const out: string[] = a.background === b.background ? [] : ['background'];
-  if (a.groups.length !== b.groups.length) return [...out, 'n-groups'];
+  if (a.groups.length !== b.groups.length) return [...out, b.groups.length > a.groups.length ? 'extra group' : 'missing group'];
   const values = (s: Scene, k: (typeof GROUP_ATTRIBUTES)[number]): string => s.groups.map((g) => String(g[k])).sort().join(',');
   return [...out, ...GROUP_ATTRIBUTES.filter((k) => values(a, k) !== values(b, k))];
 }

@@ -225,13 +225,29 @@ class Clip(nn.Module):
         T_f = self.text_encoder(T)           # [n, d_t]
         return T_f @ self.W_t                # [n, d_e]
 
+    def embed_texts_by_length(self, T):
+        """embed_text(T) row for row, the rows split in two by caption length and each part cut to its
+        own longest caption (exact, see TextEncoder). A phase-2 batch mixes "a star" with 30-token
+        captions: cut to the longest, it encodes ~2.7x the tokens it has; split in two, ~1.5x."""
+        ends = T.argmax(dim=-1) + 1                    # tokens each row needs
+        order = ends.argsort()
+        ends = ends[order]
+        n = T.shape[0]
+        # first part = the k shortest rows: k * ends[k-1] + (n - k) * ends[-1] tokens (k = n: one part)
+        k = int((torch.arange(1, n + 1) * ends + (n - torch.arange(1, n + 1)) * ends[-1]).argmin()) + 1
+        parts = [(order[:k], ends[k - 1]), (order[k:], ends[-1])] if k < n else [(order, ends[-1])]
+        e = torch.cat([self.embed_text(T[rows, :int(end)]) for rows, end in parts])
+        inverse = torch.empty_like(order)
+        inverse[order] = torch.arange(n)
+        return e[inverse]
+
     def logit_scale(self):
         return self.t.exp()
 
     def clip_loss(self, I, T, T_neg=None):
         # joint multimodal embedding [n, d_e]
         I_e = F.normalize(self.embed_image(I), dim=1)
-        T_e = F.normalize(self.embed_text(T), dim=1)
+        T_e = F.normalize(self.embed_texts_by_length(T), dim=1)
         # scaled pairwise cosine similarities [n, n]
         logits = I_e @ T_e.t() * self.t.exp()
         # symmetric loss function
@@ -239,7 +255,7 @@ class Clip(nn.Module):
         logits_i = logits
         if T_neg is not None and T_neg.shape[0] > 0:
             # NegCLIP: edited false captions (negatives.py) are extra texts each image must rank below its own
-            N_e = F.normalize(self.embed_text(T_neg), dim=1)
+            N_e = F.normalize(self.embed_texts_by_length(T_neg), dim=1)
             logits_i = torch.cat([logits, I_e @ N_e.t() * self.t.exp()], dim=1)
         loss_i = F.cross_entropy(logits_i, labels)     # each image picks its text (rows)
         loss_t = F.cross_entropy(logits.t(), labels)   # each text picks its image (columns)

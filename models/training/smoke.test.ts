@@ -29,7 +29,7 @@ describe('training recipe smoke test', () => {
     tmp = await mkdtemp(join(tmpdir(), 'shoebox-smoke-'));
     const data = join(tmp, 'data');
     const out = join(tmp, 'model');
-    await run('node', ['bin/shoebox.js', 'debug', 'training-data', '--out', data, '--count', '24', '--seed', '77', '--tokenizer', tokenizer, '--captions', '3', '--partial', '0.4', '--group-partial', '0.4', '--twins', '0.5'], { cwd: repo, env });
+    await run('node', ['bin/shoebox.js', 'debug', 'training-data', '--out', data, '--count', '24', '--seed', '77', '--tokenizer', tokenizer, '--captions', '3', '--partial', '0.4', '--group-partial', '0.4', '--twins', '0.5', '--small-twins', '0.5'], { cwd: repo, env });
     await run('node', ['bin/shoebox.js', 'debug', 'world-vocab', '--out', join(tmp, 'vocab.json')], { cwd: repo, env });
     const train = await run(python, ['models/training/train.py', '--data', data, '--tokenizer', tokenizer, '--out', join(tmp, 'ckpt.pt'),
       '--steps', '3', '--batch', '8', '--threads', '1', '--log-every', '1', '--config', tinyConfig()], { cwd: repo, env });
@@ -40,6 +40,8 @@ describe('training recipe smoke test', () => {
     expect(phase2.stdout).toMatch(/step +2 +loss \d/);
     const twins = await run(python, ['models/training/twins_test.py', data, tokenizer], { cwd: repo, env });
     expect(twins.stdout).toMatch(/twins ok/);
+    const textSplit = await run(python, ['models/training/text_split_test.py'], { cwd: repo, env });
+    expect(textSplit.stdout).toMatch(/text split ok/);
     const negatives = await run(python, ['models/training/negatives_test.py', tokenizer], { cwd: repo, env });
     expect(negatives.stdout).toMatch(/negatives ok: \['count', 'shape', 'swap-colours', 'swap-shapes'\]/);
     await run(python, ['models/training/export.py', '--ckpt', join(tmp, 'ckpt2.pt'), '--tokenizer', tokenizer, '--vocab', join(tmp, 'vocab.json'), '--out', out, '--data', data], { cwd: repo, env });

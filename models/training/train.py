@@ -228,9 +228,10 @@ def main():
     has_shapey = shapey.any(dim=1)
     has_group = group.any(dim=1)
     shape_prompts = shape_prompt_ids(args.tokenizer, vocab_size)
-    # twin pairs: a scene and its twin, the largest group's shape changed (twins.py)
+    # twin pairs: a scene and its twin, one group's shape changed (twins.py); a pair's short caption may
+    # also be one naming that group alone ("two red circles"), drawn nowhere else without --group-frac
     n_pairs = int(round(args.batch * args.twin_frac / 2))
-    pairs = TwinPairs(twin_rows(args.data, n), tokens, shapey, n_pairs, rng)
+    pairs = TwinPairs(twin_rows(args.data, n), tokens, shapey | group, n_pairs, rng)
     hard = HardBatches(largest_keys(args.data), args.hard_per_key, rng) if args.hard_frac > 0 else None
 
     t0 = time.perf_counter()

@@ -6,7 +6,7 @@
 # short captions that name a shape ("a star", "two red hearts") and adding edited false captions as
 # hard negatives ("two red circles" -> "three red circles"), which is what teaches shape and count.
 # The default PRESET=128 runs phase 2 at 128 px (see below).
-# Knobs (environment): PRESET (64 or 128), SIZE (input px: 64, or 128 with a "stem" or "space_to_depth":true in CONFIG), POOL1 + CONFIG1 (phase 1 at SIZE/POOL1 px), DATA_COUNT, GROUP_PARTIAL, GROUP_FRAC, TWINS, TWIN_FRAC, STEPS, STEPS2, LR2, SHORT_FRAC, SHAPE_FRAC, NEG_FRAC, NEG_CONFUSABLE, BATCH, THREADS, HARD_FRAC, TRAIN_SEED, EVAL_SEED, OUT (default models/demo),
+# Knobs (environment): PRESET (64 or 128), SIZE (input px: 64, or 128 with a "stem" or "space_to_depth":true in CONFIG), POOL1 + CONFIG1 (phase 1 at SIZE/POOL1 px), DATA_COUNT, GROUP_PARTIAL, GROUP_FRAC, TWINS, SMALL_TWINS, TWIN_FRAC, STEPS, STEPS2, LR2, SHORT_FRAC, SHAPE_FRAC, NEG_FRAC, NEG_CONFUSABLE, BATCH, THREADS, HARD_FRAC, TRAIN_SEED, EVAL_SEED, OUT (default models/demo),
 # WORK (default build/model-train). Same knobs + same thread count → the same model.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -34,6 +34,8 @@ DATA_COUNT=${DATA_COUNT:-30000}   # scenes; with TWINS the data has ~(1 + TWINS)
 # TWINS: probability that a training scene also gets its twin, the same scene with the largest group's
 # shape changed (a minimal pair, models/training/twins.py); TWIN_FRAC: share of each phase-2 batch made of such pairs
 TWINS=${TWINS:-0}
+# SMALL_TWINS: probability that a twin changes one of the smaller groups instead (their shape is named by the full captions only)
+SMALL_TWINS=${SMALL_TWINS:-0}
 TWIN_FRAC=${TWIN_FRAC:-0}
 STEPS=${STEPS:-700}
 STEPS2=${STEPS2:-2000}
@@ -71,7 +73,7 @@ step() {
 step "world vocabulary" node bin/shoebox.js debug world-vocab --out "$WORK/world-vocab.json"
 step "tokenizer" "$PY" models/training/build_tokenizer.py "$WORK/world-vocab.json" "$OUT/tokenizer.json"
 step "training data ($DATA_COUNT scenes)" node bin/shoebox.js debug training-data --out "$WORK/data" --count "$DATA_COUNT" \
-  --seed "$DATA_SEED" --tokenizer "$OUT/tokenizer.json" --size "$SIZE" --split train --captions 6 --partial 0.4 --group-partial "$GROUP_PARTIAL" --twins "$TWINS"
+  --seed "$DATA_SEED" --tokenizer "$OUT/tokenizer.json" --size "$SIZE" --split train --captions 6 --partial 0.4 --group-partial "$GROUP_PARTIAL" --twins "$TWINS" --small-twins "$SMALL_TWINS"
 step "validation data" node bin/shoebox.js debug training-data --out "$WORK/val" --count 500 --seed $((DATA_SEED + 1)) \
   --tokenizer "$OUT/tokenizer.json" --size "$SIZE" --split all --captions 1
 step "train ($STEPS steps of $BATCH)" "$PY" models/training/train.py --data "$WORK/data" --val "$WORK/val" \

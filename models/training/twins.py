@@ -1,6 +1,7 @@
-"""Twin pairs: a training scene and its twin, the same scene with the largest group's shape changed
-(rendered by the app's world, `debug training-data --twins`), put in one batch with the same caption slot, one
-that names the changed shape.
+"""Twin pairs: a training scene and its twin, the same scene with one group's shape changed — the
+largest group's, or with `--small-twins` sometimes a smaller one's (rendered by the app's world,
+`debug training-data --twins`) — put in one batch with the same caption slot, one that names the
+changed shape: a full caption, or a short one naming the largest object or that group alone.
 
 Edited captions (negatives.py) make each image prefer its own shape word over another; they cannot
 make a text prefer the right image, because no image in a random batch differs from the true one in
@@ -35,7 +36,8 @@ def pick(mask, rng):
 
 class TwinPairs:
     def __init__(self, twin, tokens, shapey, n_pairs, rng):
-        """twin [n] from twin_rows; tokens [n, k, L]; shapey [n, k]: short captions that name a shape."""
+        """twin [n] from twin_rows; tokens [n, k, L]; shapey [n, k]: short captions that name a shape
+        (the largest object's, or one group's alone)."""
         n = len(twin)
         self.twin, self.shapey, self.n_pairs, self.rng = twin, shapey, n_pairs, rng
         self.bases = np.nonzero((twin >= 0) & (twin > np.arange(n)))[0]

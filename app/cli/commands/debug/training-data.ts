@@ -5,14 +5,15 @@ import { SPLITS, type Split } from '../../../world/scene.js';
 import { writeTrainingData } from '../../../world/training-data.js';
 
 const usage = `usage: shoebox debug training-data --out DIR --count N --seed S --tokenizer FILE
-       [--size 64] [--context 32] [--captions 4] [--split train|heldout|all] [--partial P] [--group-partial P] [--twins P] [--concurrency 4]
+       [--size 64] [--context 32] [--captions 4] [--split train|heldout|all] [--partial P] [--group-partial P] [--twins P] [--small-twins P] [--concurrency 4]
 
 Renders N scenes of the synthetic world (varied sizes and aspect ratios, JPEG-encoded), runs them
 through the app's own preprocessing and tokenizer, and writes DIR/images.u8 (uint8 N×3×size×size),
 DIR/tokens.i32 (int32 LE N×K×context), DIR/meta.jsonl and DIR/info.json.
 --partial P: probability that captions 2..K are attribute-only ("a photo of a star").
 --group-partial P: probability that captions 2..K name one group alone ("two red circles").
---twins P: probability that a scene is followed by its twin, the same scene with the largest group's shape changed.`;
+--twins P: probability that a scene is followed by its twin, the same scene with the largest group's shape changed.
+--small-twins P: probability that a twin changes one of the smaller groups' shape instead (scenes with more than one group).`;
 
 export const command: Command = {
   summary: "the demo model's training data from the scene world (images.u8, tokens.i32, meta.jsonl)",
@@ -27,7 +28,7 @@ export const command: Command = {
       ({ values } = parseArgs({
         args,
         strict: true,
-        options: Object.fromEntries(['out', 'count', 'seed', 'tokenizer', 'size', 'context', 'captions', 'split', 'partial', 'group-partial', 'twins', 'concurrency'].map((k) => [k, { type: 'string' as const }])),
+        options: Object.fromEntries(['out', 'count', 'seed', 'tokenizer', 'size', 'context', 'captions', 'split', 'partial', 'group-partial', 'twins', 'small-twins', 'concurrency'].map((k) => [k, { type: 'string' as const }])),
       }) as { values: Record<string, string | undefined> });
     } catch (e) {
       return fail(toAppError(e, 'bad-input').message);
@@ -53,6 +54,7 @@ export const command: Command = {
       partial,
       groupPartial: values['group-partial'] === undefined ? 0 : Number(values['group-partial']),
       twins: values.twins === undefined ? 0 : Number(values.twins),
+      smallTwins: values['small-twins'] === undefined ? 0 : Number(values['small-twins']),
       onProgress: (done, total) => {
         if (Date.now() - lastReport < 2000 && done < total) return;
         lastReport = Date.now();
