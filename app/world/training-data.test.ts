@@ -17,6 +17,11 @@ const tempDir = async (): Promise<string> => {
 afterAll(async () => {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 });
+// meta.jsonl, one parsed line per image (untyped: the test checks the format itself)
+const readMeta = async (dir: string): Promise<ReturnType<typeof JSON.parse>[]> => (await readFile(join(dir, 'meta.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+/** For each group of a twin's scene, whether its shape differs from the same group in the base scene. */
+const changedShapes = (twin: { scene: { groups: { shape: string }[] } }, base: { scene: { groups: { shape: string }[] } }): boolean[] =>
+  twin.scene.groups.map((g, n) => g.shape !== base.scene.groups[n]!.shape);
 
 describe('training data', () => {
   it('writes files of exactly the agreed sizes, deterministically', async () => {
@@ -34,7 +39,7 @@ describe('training data', () => {
     expect(info.mean).toHaveLength(3);
     expect(info.std).toHaveLength(3);
 
-    const meta = (await readFile(join(a, 'meta.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const meta = await readMeta(a);
     expect(meta).toHaveLength(10);
     for (const m of meta) {
       expect(m.captions).toHaveLength(3);
@@ -66,7 +71,7 @@ describe('training data', () => {
     const d = await tempDir();
     const r = await writeTrainingData(d, { count: 5, seed: 8, tokenizerPath: TOKENIZER, captions: 1, split: 'heldout' });
     expect(r.ok).toBe(true);
-    const meta = (await readFile(join(d, 'meta.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const meta = await readMeta(d);
     for (const m of meta) expect(m.heldout).toBe(true);
   });
 
@@ -74,7 +79,7 @@ describe('training data', () => {
     const d = await tempDir();
     const r = await writeTrainingData(d, { count: 40, seed: 3, tokenizerPath: TOKENIZER, captions: 4, partial: 0.4, split: 'train', twins: 0.5 });
     if (!r.ok) throw new Error(r.error.message);
-    const meta = (await readFile(join(d, 'meta.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const meta = await readMeta(d);
     const twins = meta.map((m, i) => [m, i] as const).filter(([m]) => m.twinOf !== undefined);
     expect(r.value).toMatchObject({ scenes: 40, count: 40 + twins.length, twins: 0.5 });
     expect(meta).toHaveLength(r.value.count);
@@ -89,7 +94,7 @@ describe('training data', () => {
       expect(t.heldout).toBe(false); // the train split stays free of held-out combinations
       // exactly one group's shape differs, the largest's (groups[0]); everything else is the same scene
       type G = { shape: string };
-      const which = t.scene.groups.map((g: G, n: number) => g.shape !== b.scene.groups[n].shape);
+      const which = changedShapes(t, b);
       expect(which.filter(Boolean)).toHaveLength(1);
       expect(t.scene.groups.map((g: G) => ({ ...g, shape: '?' }))).toEqual(b.scene.groups.map((g: G) => ({ ...g, shape: '?' })));
       expect(which[0]).toBe(true);
@@ -115,14 +120,13 @@ describe('training data', () => {
     const r = await writeTrainingData(d, { count: 30, seed: 5, tokenizerPath: TOKENIZER, captions: 4, partial: 0.4, split: 'train', twins: 1, smallTwins: 1 });
     if (!r.ok) throw new Error(r.error.message);
     expect(r.value.smallTwins).toBe(1);
-    type G = { shape: string; size: string };
-    const meta = (await readFile(join(d, 'meta.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const meta = await readMeta(d);
     const twins = meta.filter((m) => m.twinOf !== undefined);
     expect(twins.length).toBeGreaterThan(20);
     let small = 0;
     for (const t of twins) {
       const b = meta[t.twinOf];
-      const changed = t.scene.groups.map((g: G, n: number) => g.shape !== b.scene.groups[n].shape);
+      const changed = changedShapes(t, b);
       expect(changed.filter(Boolean)).toHaveLength(1);
       if (b.scene.groups.length === 1) {
         expect(changed[0]).toBe(true);
