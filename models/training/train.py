@@ -114,6 +114,24 @@ def param_groups(model, wd):
     return [{'params': decay, 'weight_decay': wd}, {'params': no_decay, 'weight_decay': 0.0}]
 
 
+def optimizer_groups(model, cfg, wd, temp_lr=1.0):
+    """AdamW parameter groups; a group's 'lr_scale' multiplies the scheduled learning rate."""
+    groups = param_groups(model, wd)
+    if cfg.space_to_depth and not cfg.haar:
+        # The four pixels of a block are nearly equal, so Adam's same-sized steps on their four weights
+        # add up: a quarter of the learning rate keeps the first layer's step that of a 64 px model
+        # (phase-1 probe: val R@1 0.84 after 250 steps, 0.77 without it).
+        first = model.image_encoder.body[0][0].weight
+        groups[0]['params'] = [p for p in groups[0]['params'] if p is not first]
+        groups.append({'params': [first], 'weight_decay': wd, 'lr_scale': 0.25})
+    if temp_lr != 1.0:
+        # Adam moves t by about the learning rate per step whatever the gradient's size, and the loss
+        # still wants a larger logit scale when phase 2 ends (mean dL/dt -0.057 at scale 38, MODEL_CARD.md)
+        groups[1]['params'] = [p for p in groups[1]['params'] if p is not model.t]
+        groups.append({'params': [model.t], 'weight_decay': 0.0, 'lr_scale': temp_lr})
+    return groups
+
+
 @torch.no_grad()
 def retrieval_r1(model, norm, images, tokens, n=500):
     """Text->image R@1 over the first n samples with caption 0 (a quick health check, not the eval)."""
@@ -161,6 +179,8 @@ def main():
     ap.add_argument('--neg-confusable', type=float, default=0.0,
                     help='temperature with which shape edits pick the shapes the model confuses most (0 = uniform; '
                          'see HardNegatives.set_shape_similarity), refreshed every --log-every steps')
+    ap.add_argument('--temp-lr', type=float, default=1.0,
+                    help='learning-rate multiplier of the temperature t (see optimizer_groups)')
     ap.add_argument('--init', help='start from this checkpoint (same config, or a 64 px one when this config has '
                                    'space_to_depth) instead of random weights')
     ap.add_argument('--pool', type=int, default=1,
@@ -195,14 +215,7 @@ def main():
         return torch.nn.functional.avg_pool2d(x, args.pool) if args.pool > 1 else x
     val = load_data(args.val) if args.val else None
 
-    groups = param_groups(model, args.wd)
-    if cfg.space_to_depth and not cfg.haar:
-        # The four pixels of a block are nearly equal, so Adam's same-sized steps on their four weights
-        # add up: a quarter of the learning rate keeps the first layer's step that of a 64 px model
-        # (phase-1 probe: val R@1 0.84 after 250 steps, 0.77 without it).
-        first = model.image_encoder.body[0][0].weight
-        groups[0]['params'] = [p for p in groups[0]['params'] if p is not first]
-        groups.append({'params': [first], 'weight_decay': args.wd, 'lr_scale': 0.25})
+    groups = optimizer_groups(model, cfg, args.wd, args.temp_lr)
     opt = torch.optim.AdamW(groups, lr=args.lr, betas=(0.9, 0.98), eps=1e-6)
 
     def lr_at(step):
