@@ -117,18 +117,22 @@ def param_groups(model, wd):
 def optimizer_groups(model, cfg, wd, temp_lr=1.0):
     """AdamW parameter groups; a group's 'lr_scale' multiplies the scheduled learning rate."""
     groups = param_groups(model, wd)
+
+    def own_group(p, **opts):
+        """Move p out of the group that holds it into a group of its own."""
+        for g in groups:
+            g['params'] = [q for q in g['params'] if q is not p]
+        groups.append({'params': [p], **opts})
+
     if cfg.space_to_depth and not cfg.haar:
         # The four pixels of a block are nearly equal, so Adam's same-sized steps on their four weights
         # add up: a quarter of the learning rate keeps the first layer's step that of a 64 px model
         # (phase-1 probe: val R@1 0.84 after 250 steps, 0.77 without it).
-        first = model.image_encoder.body[0][0].weight
-        groups[0]['params'] = [p for p in groups[0]['params'] if p is not first]
-        groups.append({'params': [first], 'weight_decay': wd, 'lr_scale': 0.25})
+        own_group(model.image_encoder.body[0][0].weight, weight_decay=wd, lr_scale=0.25)
     if temp_lr != 1.0:
         # Adam moves t by about the learning rate per step whatever the gradient's size, and the loss
         # still wants a larger logit scale when phase 2 ends (mean dL/dt -0.057 at scale 38, MODEL_CARD.md)
-        groups[1]['params'] = [p for p in groups[1]['params'] if p is not model.t]
-        groups.append({'params': [model.t], 'weight_decay': 0.0, 'lr_scale': temp_lr})
+        own_group(model.t, weight_decay=0.0, lr_scale=temp_lr)
     return groups
 
 
