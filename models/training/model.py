@@ -244,7 +244,7 @@ class Clip(nn.Module):
     def logit_scale(self):
         return self.t.exp()
 
-    def clip_loss(self, I, T, T_neg=None):
+    def clip_loss(self, I, T, T_neg=None, twin_pairs=0, twin_weight=0.0, twin_margin=0.9):
         # joint multimodal embedding [n, d_e]
         I_e = F.normalize(self.embed_image(I), dim=1)
         T_e = F.normalize(self.embed_texts_by_length(T), dim=1)
@@ -259,12 +259,38 @@ class Clip(nn.Module):
             logits_i = torch.cat([logits, I_e @ N_e.t() * self.t.exp()], dim=1)
         loss_i = F.cross_entropy(logits_i, labels)     # each image picks its text (rows)
         loss_t = F.cross_entropy(logits.t(), labels)   # each text picks its image (columns)
-        return (loss_i + loss_t) / 2, logits
+        loss = (loss_i + loss_t) / 2
+        if twin_pairs and twin_weight:
+            # not in the paper: keep minimal pairs apart in both towers (see twin_separation)
+            loss = loss + twin_weight * (twin_separation(I_e, twin_pairs, twin_margin)
+                                         + twin_separation(T_e, twin_pairs, twin_margin)) / 2
+        return loss, logits
 
     @torch.no_grad()
     def clamp_temperature(self):
         # "clipped to prevent scaling the logits by more than 100"
         self.t.clamp_(0, math.log(100))
+
+
+def twin_separation(E, n_pairs, margin):
+    """Mean hinge max(0, d(margin) - distance) between the last 2 * n_pairs rows of E [n, d] (unit rows) taken
+    as pairs: row -2p + i with row -p + i (a scene and its twin, or their two captions; twins.py).
+
+    Why: after phase 1 both towers are blind to shape (full captions are told apart without it: the
+    text embeddings of "a circle" and "a hexagon" have cosine 0.995, twins' images 0.99). The paper's
+    loss can only pull a twin pair apart along the other tower's difference, so the two differences
+    grow from each other: from ~0 they grow late, by chance, and some pairs never split (circle and
+    hexagon at cosine 1.00 after phase 2 in half the training seeds; MODEL_CARD.md session 9). This
+    term gives each tower a difference of its own to start from; the margin stops it once a pair is
+    as far apart as a trained model keeps twins (median image cosine ~0.96).
+    """
+    if n_pairs == 0:
+        return E.new_zeros(())
+    a, b = E[-2 * n_pairs:-n_pairs], E[-n_pairs:]
+    # on the distance, not the cosine: the cosine's gradient vanishes as a pair merges (~sin of the
+    # angle, 0.045 at cosine 0.999) while the distance's stays 1 (eps: twins may render identically)
+    distance = ((a - b).pow(2).sum(dim=1) + 1e-8).sqrt()
+    return F.relu(math.sqrt(2 * (1 - margin)) - distance).mean()
 
 
 class ImageTower(nn.Module):

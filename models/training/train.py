@@ -54,6 +54,16 @@ def group_captions(data_dir, n, k):
     return out
 
 
+def largest_shapes(data_dir):
+    """[n] int64: per image, the index in SHAPES of its largest group's shape (as largest_keys picks it)."""
+    out = []
+    with open(os.path.join(data_dir, 'meta.jsonl')) as f:
+        for line in f:
+            groups = json.loads(line)['scene']['groups']
+            out.append(SHAPES.index(next((g for g in groups if g['size'] == 'large'), groups[0])['shape']))
+    return torch.tensor(out)
+
+
 def largest_keys(data_dir):
     """Per image, (colour, position) of its largest group (world's largestGroup: the large one, else the only one)."""
     keys = []
@@ -148,6 +158,19 @@ def retrieval_r1(model, norm, images, tokens, n=500):
     return r1
 
 
+@torch.no_grad()
+def zero_shot_shape(model, norm, images, shapes, prompts, n=500):
+    """Accuracy of "a {shape}" zero-shot on the largest object's shape over the first n samples (a quick
+    health check of what full captions do not teach; the eval's number uses prompt ensembles)."""
+    model.eval()
+    n = min(n, images.shape[0])
+    I = torch.nn.functional.normalize(model.embed_image(norm(images[:n])), dim=1)
+    T = torch.nn.functional.normalize(model.embed_text(prompts), dim=1)
+    acc = (I @ T.t()).argmax(dim=1).eq(shapes[:n]).float().mean().item()
+    model.train()
+    return acc
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--data', required=True)
@@ -176,6 +199,10 @@ def main():
     ap.add_argument('--twin-frac', type=float, default=0.0,
                     help='fraction of each batch made of twin pairs (a scene and its twin, captioned with the same '
                          'caption slot, one that names the changed shape), so shapes are told apart in both directions')
+    ap.add_argument('--twin-weight', type=float, default=0.0,
+                    help='weight of model.twin_separation over the twin pairs of each batch (both towers; 0 = off)')
+    ap.add_argument('--twin-margin', type=float, default=0.9,
+                    help='cosine below which twin_separation leaves a pair alone')
     ap.add_argument('--neg-frac', type=float, default=0.0,
                     help='fraction of captions that also get an edited false copy as a hard negative (negatives.py)')
     ap.add_argument('--neg-edits', default='',
@@ -218,6 +245,7 @@ def main():
         # pooling after normalising is the same as before it (both are per-channel affine + mean)
         return torch.nn.functional.avg_pool2d(x, args.pool) if args.pool > 1 else x
     val = load_data(args.val) if args.val else None
+    val_shapes = largest_shapes(args.val) if args.val else None
 
     groups = optimizer_groups(model, cfg, args.wd, args.temp_lr)
     opt = torch.optim.AdamW(groups, lr=args.lr, betas=(0.9, 0.98), eps=1e-6)
@@ -290,7 +318,7 @@ def main():
             T_neg = trim(torch.tensor(rows, dtype=torch.int64)) if rows else None
         for g in opt.param_groups:
             g['lr'] = lr_at(step) * g.get('lr_scale', 1.0)
-        loss, logits = model.clip_loss(norm(I), T, T_neg)
+        loss, logits = model.clip_loss(norm(I), T, T_neg, n_pairs if paired else 0, args.twin_weight, args.twin_margin)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -301,8 +329,13 @@ def main():
             acc = logits.argmax(dim=1).eq(torch.arange(len(idx))).float().mean().item()
             msg = (f'step {step + 1:5d}  loss {loss.item():.3f}  batch-acc {acc:.3f}  scale {model.logit_scale().item():6.2f}  '
                    f'lr {lr_at(step):.2e}  {seen / (now - t_log):5.0f} img/s  {now - t0:6.0f}s')
+            # the least separated pair of shape words ("a circle" / "a hexagon" stays ~1.0 when shape fails to come)
+            sim = shape_text_similarity(model, shape_prompts)
+            i, j = np.unravel_index(np.argmax(sim - 2 * np.eye(len(sim))), sim.shape)
+            msg += f'  shape-cos max {sim[i, j]:.3f} ({SHAPES[i]}/{SHAPES[j]})'
             if val is not None and ((step + 1) % (args.log_every * 10) == 0 or step + 1 == args.steps):
-                msg += f'  val-R@1(500) {retrieval_r1(model, norm, val[1], val[2]):.3f}'
+                msg += (f'  val-R@1(500) {retrieval_r1(model, norm, val[1], val[2]):.3f}'
+                        f'  val-shape(500) {zero_shot_shape(model, norm, val[1], val_shapes, shape_prompts):.3f}')
             print(msg, flush=True)
             t_log, seen = now, 0
     train_seconds = time.perf_counter() - t0
