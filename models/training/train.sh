@@ -8,6 +8,8 @@
 # The default PRESET=128 runs phase 2 at 128 px (see below).
 # Knobs (environment): PRESET (64 or 128), SIZE (input px: 64, or 128 with a "stem" or "space_to_depth":true in CONFIG), POOL1 + CONFIG1 (phase 1 at SIZE/POOL1 px), DATA_COUNT, GROUP_PARTIAL, GROUP_FRAC, TWINS, SMALL_TWINS, TWIN_FRAC, STEPS, STEPS2, LR2, TEMP_LR, TWIN_WEIGHT, WARMUP, WARMUP1, SHORT_FRAC, SHAPE_FRAC, NEG_FRAC, NEG_CONFUSABLE, BATCH, THREADS, HARD_FRAC, TRAIN_SEED, EVAL_SEED, OUT (default models/demo),
 # WORK (default build/model-train). Same knobs + same thread count → the same model.
+# Session 9's recipe (issue 7's numbers on two training seeds; not the default: small objects, MODEL_CARD.md):
+#   TWINS=0.6 SMALL_TWINS=0.6 TWIN_FRAC=0.3 GROUP_PARTIAL=0.4 TEMP_LR=10 WARMUP1=150 TWIN_WEIGHT=1 npm run model:train
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 # The whole script is one block, read before it runs: editing this file during a 25-minute run
