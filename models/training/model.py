@@ -273,14 +273,15 @@ class Clip(nn.Module):
 
 
 def twin_separation(E, n_pairs, margin):
-    """Mean hinge max(0, d(margin) - distance) between the last 2 * n_pairs rows of E [n, d] (unit rows) taken
-    as pairs: row -2p + i with row -p + i (a scene and its twin, or their two captions; twins.py).
+    """Mean hinge max(0, d(margin) - distance) over pairs of unit rows of E [n, d]: among its last
+    2 * n_pairs rows, row -2p + i with row -p + i (a scene and its twin, or their two captions;
+    twins.py); d(margin) is the distance at cosine margin.
 
     Why: after phase 1 both towers are blind to shape (full captions are told apart without it: the
     text embeddings of "a circle" and "a hexagon" have cosine 0.995, twins' images 0.99). The paper's
     loss can only pull a twin pair apart along the other tower's difference, so the two differences
     grow from each other: from ~0 they grow late, by chance, and some pairs never split (circle and
-    hexagon at cosine 1.00 after phase 2 in half the training seeds; MODEL_CARD.md session 9). This
+    hexagon at cosine 1.00 after phase 2 in training seed 1's runs; MODEL_CARD.md session 9). This
     term gives each tower a difference of its own to start from; the margin stops it once a pair is
     as far apart as a trained model keeps twins (median image cosine ~0.96).
     """
