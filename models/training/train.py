@@ -54,25 +54,24 @@ def group_captions(data_dir, n, k):
     return out
 
 
-def largest_shapes(data_dir):
-    """[n] int64: per image, the index in SHAPES of its largest group's shape (as largest_keys picks it)."""
+def largest_groups(data_dir):
+    """Per image, its largest group from meta.jsonl (world's largestGroup: the large one, else the only one)."""
     out = []
     with open(os.path.join(data_dir, 'meta.jsonl')) as f:
         for line in f:
             groups = json.loads(line)['scene']['groups']
-            out.append(SHAPES.index(next((g for g in groups if g['size'] == 'large'), groups[0])['shape']))
-    return torch.tensor(out)
+            out.append(next((g for g in groups if g['size'] == 'large'), groups[0]))
+    return out
+
+
+def largest_shapes(data_dir):
+    """[n] int64: per image, the index in SHAPES of its largest group's shape."""
+    return torch.tensor([SHAPES.index(g['shape']) for g in largest_groups(data_dir)])
 
 
 def largest_keys(data_dir):
-    """Per image, (colour, position) of its largest group (world's largestGroup: the large one, else the only one)."""
-    keys = []
-    with open(os.path.join(data_dir, 'meta.jsonl')) as f:
-        for line in f:
-            groups = json.loads(line)['scene']['groups']
-            g = next((g for g in groups if g['size'] == 'large'), groups[0])
-            keys.append((g['colour'], g['position']))
-    return keys
+    """Per image, (colour, position) of its largest group."""
+    return [(g['colour'], g['position']) for g in largest_groups(data_dir)]
 
 
 class HardBatches:

@@ -21,8 +21,9 @@ assert twin_separation(torch.cat([rest, far]), 1, MARGIN).item() == 0.0
 
 # 2. A pair at cosine c costs D - sqrt(2 - 2c); the mean is over pairs.
 def pair_at(cos):
+    """Two unit vectors at cosine cos: a, and a turned towards a random direction orthogonal to it."""
     a = F.normalize(torch.randn(16), dim=0)
-    o = F.normalize(torch.randn(16) - (torch.randn(16) @ a) * a, dim=0)
+    o = torch.randn(16)
     o = F.normalize(o - (o @ a) * a, dim=0)
     return a, cos * a + math.sqrt(1 - cos ** 2) * o
 
