@@ -244,7 +244,7 @@ class Clip(nn.Module):
     def logit_scale(self):
         return self.t.exp()
 
-    def clip_loss(self, I, T, T_neg=None, twin_pairs=0, twin_weight=0.0, twin_margin=0.9):
+    def clip_loss(self, I, T, T_neg=None, twin_pairs=0, twin_weight=0.0, twin_margin=0.9, twin_pair_weights=None):
         # joint multimodal embedding [n, d_e]
         I_e = F.normalize(self.embed_image(I), dim=1)
         T_e = F.normalize(self.embed_texts_by_length(T), dim=1)
@@ -262,8 +262,8 @@ class Clip(nn.Module):
         loss = (loss_i + loss_t) / 2
         if twin_pairs and twin_weight:
             # not in the paper: keep minimal pairs apart in both towers (see twin_separation)
-            loss = loss + twin_weight * (twin_separation(I_e, twin_pairs, twin_margin)
-                                         + twin_separation(T_e, twin_pairs, twin_margin)) / 2
+            loss = loss + twin_weight * (twin_separation(I_e, twin_pairs, twin_margin, twin_pair_weights)
+                                         + twin_separation(T_e, twin_pairs, twin_margin, twin_pair_weights)) / 2
         return loss, logits
 
     @torch.no_grad()
@@ -272,10 +272,11 @@ class Clip(nn.Module):
         self.t.clamp_(0, math.log(100))
 
 
-def twin_separation(E, n_pairs, margin):
+def twin_separation(E, n_pairs, margin, weights=None):
     """Mean hinge max(0, d(margin) - distance) over pairs of unit rows of E [n, d]: among its last
     2 * n_pairs rows, row -2p + i with row -p + i (a scene and its twin, or their two captions;
-    twins.py); d(margin) is the distance at cosine margin.
+    twins.py); d(margin) is the distance at cosine margin. weights [n_pairs], optional: each pair's
+    hinge times its weight (train.py --small-twin-weight), still averaged over n_pairs.
 
     Why: after phase 1 both towers are blind to shape (full captions are told apart without it: the
     text embeddings of "a circle" and "a hexagon" have cosine 0.995, twins' images 0.99). The paper's
@@ -291,7 +292,8 @@ def twin_separation(E, n_pairs, margin):
     # on the distance, not the cosine: the cosine's gradient vanishes as a pair merges (~sin of the
     # angle, 0.045 at cosine 0.999) while the distance's stays 1 (eps: twins may render identically)
     distance = ((a - b).pow(2).sum(dim=1) + 1e-8).sqrt()
-    return F.relu(math.sqrt(2 * (1 - margin)) - distance).mean()
+    hinge = F.relu(math.sqrt(2 * (1 - margin)) - distance)
+    return (hinge * weights).mean() if weights is not None else hinge.mean()
 
 
 class ImageTower(nn.Module):

@@ -22,12 +22,24 @@ COUNT_WORDS = {'a': 1, 'one': 1, 'two': 2, 'three': 3}
 COUNT_TOKEN = {1: 'a', 2: 'two', 3: 'three'}
 # any other shape, uniformly: row s is the replacement distribution for shape s
 UNIFORM_REPLACE = (1 - np.eye(len(SHAPES))) / (len(SHAPES) - 1)
-EDIT_KINDS = ('shape', 'count', 'swap-shapes', 'swap-colours')
+EDIT_KINDS = ('shape', 'count', 'swap-shapes', 'swap-colours', 'colour')
+# 'colour' (one colour word replaced) is drawn only when --neg-edits names it: the shipped recipe's
+# negatives stay as they were. Half the time the new colour is one that looks close (small objects
+# are where a model mixes them: "three small orange circles" first for "two red circles").
+COLOUR_LOOKALIKE = {
+    'red': ['orange', 'pink', 'brown'], 'orange': ['red', 'yellow', 'brown'], 'yellow': ['orange', 'white'],
+    'green': ['blue', 'brown'], 'blue': ['purple', 'green'], 'purple': ['blue', 'pink'],
+    'pink': ['red', 'purple'], 'brown': ['red', 'orange', 'black'], 'white': ['yellow', 'pink'],
+    'black': ['brown', 'blue'],
+}
+
+
+DEFAULT_WEIGHTS = {k: 0.0 if k == 'colour' else 1.0 for k in EDIT_KINDS}
 
 
 def parse_edit_weights(text):
-    """'count=0.25,shape=2' -> {'count': 0.25, 'shape': 2.0} (kinds not named keep weight 1)."""
-    weights = {k: 1.0 for k in EDIT_KINDS}
+    """'count=0.25,shape=2' -> {'count': 0.25, 'shape': 2.0, …} (kinds not named keep DEFAULT_WEIGHTS)."""
+    weights = dict(DEFAULT_WEIGHTS)
     for part in filter(None, (p.strip() for p in text.split(','))):
         kind, _, value = part.partition('=')
         if kind not in weights:
@@ -59,13 +71,15 @@ class HardNegatives:
         self.shape_of = {int(t): (i, False) for i, t in enumerate(self.singular)}
         self.shape_of.update({int(t): (i, True) for i, t in enumerate(self.plural)})
         self.colour_ids = set(int(t) for t in self.colour)
+        self.colour_index = {int(t): i for i, t in enumerate(self.colour)}
+        self.colour_near = [[COLOURS.index(c) for c in COLOUR_LOOKALIKE[name]] for name in COLOURS]
         # replace_p[s]: which shape replaces shape s in a shape edit (uniform over the others until
         # set_shape_similarity says which ones the model still confuses)
         self.replace_p = UNIFORM_REPLACE
         # relative weight of each kind of edit among those a caption allows (None: all equal)
-        self.weights = dict(weights) if weights else None
-        if self.weights and set(self.weights) - set(EDIT_KINDS):
-            raise ValueError(f'unknown edit kinds {sorted(set(self.weights) - set(EDIT_KINDS))}; known: {EDIT_KINDS}')
+        if weights and set(weights) - set(EDIT_KINDS):
+            raise ValueError(f'unknown edit kinds {sorted(set(weights) - set(EDIT_KINDS))}; known: {EDIT_KINDS}')
+        self.weights = {**DEFAULT_WEIGHTS, **weights} if weights else None
 
     def set_shape_similarity(self, sim, temp, uniform=0.25):
         """Aim shape edits at the shapes the model confuses: sim [8, 8] is the cosine similarity of the
@@ -103,15 +117,17 @@ class HardNegatives:
             options.append('swap-shapes')
         if len({ids[p] for p in colours}) >= 2:
             options.append('swap-colours')
+        if colours and self.weights is not None:
+            options.append('colour')
         if self.weights is not None:
-            options = [o for o in options if self.weights.get(o, 1.0) > 0]
+            options = [o for o in options if self.weights[o] > 0]
         if not options:
             return None
         out = list(ids)
         if self.weights is None:
             kind = options[self.rng.integers(len(options))]
         else:
-            w = np.array([self.weights.get(o, 1.0) for o in options])
+            w = np.array([self.weights[o] for o in options])
             kind = options[self.rng.choice(len(options), p=w / w.sum())]
         if kind == 'shape':
             p = shapes[self.rng.integers(len(shapes))]
@@ -123,6 +139,14 @@ class HardNegatives:
             m = [c for c in (1, 2, 3) if c != n][self.rng.integers(2)]
             out[p] = self.count_token[m]
             out[q] = self._shape_token(self.shape_of[out[q]][0], m > 1)
+        elif kind == 'colour':
+            p = colours[self.rng.integers(len(colours))]
+            c = self.colour_index[out[p]]
+            if self.rng.random() < 0.5:
+                new = self.colour_near[c][self.rng.integers(len(self.colour_near[c]))]
+            else:
+                new = [i for i in range(len(COLOURS)) if i != c][self.rng.integers(len(COLOURS) - 1)]
+            out[p] = int(self.colour[new])
         else:
             pool = shapes if kind == 'swap-shapes' else colours
             while True:

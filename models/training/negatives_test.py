@@ -7,7 +7,7 @@ import sys
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from negatives import HardNegatives, SHAPES, PLURALS, parse_edit_weights  # noqa: E402
+from negatives import COLOURS, HardNegatives, SHAPES, PLURALS, parse_edit_weights  # noqa: E402
 
 tokenizer = sys.argv[1]
 vocab = json.load(open(tokenizer, encoding='utf-8'))['model']['vocab']
@@ -67,8 +67,23 @@ def kinds(neg, n=1200):
 got = kinds(HardNegatives(tokenizer, np.random.default_rng(1), parse_edit_weights('count=0.25,shape=2')))
 assert 0.06 < got['count'] / 1200 < 0.16, got       # 0.25 / (0.25 + 2) ~ 0.11
 assert 'count' not in kinds(HardNegatives(tokenizer, np.random.default_rng(2), parse_edit_weights('count=0')))
+# colour edits, drawn only when named: exactly one colour word becomes another colour; close colours
+# (red -> orange, pink, brown) half the time, so more often than the uniform 1/9 each
+only_colour = HardNegatives(tokenizer, np.random.default_rng(3), parse_edit_weights('colour=1,shape=0,count=0,swap-shapes=0,swap-colours=0'))
+true = 'two red circles with a large blue star on sand'.split()
+to = {}
+for _ in range(900):
+    b = text(only_colour.edit(ids(' '.join(true)))).split()
+    diff = [i for i in range(len(true)) if true[i] != b[i]]
+    assert len(diff) == 1 and diff[0] in (1, 6) and b[diff[0]] in COLOURS, (true, b)
+    if diff[0] == 1:
+        to[b[1]] = to.get(b[1], 0) + 1
+red = sum(to.values())
+assert 0.15 < to['orange'] / red < 0.3 and to.get('green', 0) / red < 0.1, to   # 1/6 + 1/18 ~ 0.22 vs 1/18
+unnamed = HardNegatives(tokenizer, np.random.default_rng(4), parse_edit_weights('count=1'))
+assert all(text(unnamed.edit(ids('two red circles'))).split()[1] == 'red' for _ in range(300)), 'colour edits only when named'
 try:
-    parse_edit_weights('colour=1')
+    parse_edit_weights('size=1')
     raise AssertionError('an unknown edit kind must be refused')
 except ValueError:
     pass

@@ -36,7 +36,7 @@ describe('training recipe smoke test', () => {
     expect(train.stdout).toMatch(/step +3 +loss \d/);
     // phase 2 of the recipe: continue from phase 1 with short captions, shape captions, edited negatives and twin pairs
     const phase2 = await run(python, ['models/training/train.py', '--data', data, '--tokenizer', tokenizer, '--out', join(tmp, 'ckpt2.pt'), '--init', join(tmp, 'ckpt.pt'),
-      '--steps', '2', '--batch', '8', '--threads', '1', '--log-every', '1', '--short-frac', '0.3', '--shape-frac', '0.5', '--group-frac', '0.3', '--neg-frac', '1', '--neg-confusable', '0.05', '--twin-frac', '0.5', '--temp-lr', '10', '--twin-weight', '1', '--val', data, '--config', tinyConfig()], { cwd: repo, env });
+      '--steps', '2', '--batch', '8', '--threads', '1', '--log-every', '1', '--short-frac', '0.3', '--shape-frac', '0.5', '--group-frac', '0.3', '--neg-frac', '1', '--neg-confusable', '0.05', '--twin-frac', '0.5', '--temp-lr', '10', '--twin-weight', '1', '--small-twin-weight', '3', '--neg-edits', 'colour=1', '--val', data, '--config', tinyConfig()], { cwd: repo, env });
     expect(phase2.stdout).toMatch(/step +2 +loss \d.*shape-cos max [\d.]+ \(\w+\/\w+\).*val-R@1\(\d+\) [\d.]+ +val-shape\(\d+\) [\d.]+/);
     const groups = await run(python, ['models/training/optimizer_groups_test.py'], { cwd: repo, env });
     expect(groups.stdout).toMatch(/optimizer groups ok/);

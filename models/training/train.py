@@ -20,7 +20,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from model import Clip, Config, widen_to_space_to_depth  # noqa: E402
 from negatives import SHAPES, HardNegatives, parse_edit_weights, shape_token_ids  # noqa: E402
-from twins import TwinPairs, pick, twin_rows  # noqa: E402
+from twins import TwinPairs, pick, twin_changes_smaller_group, twin_rows  # noqa: E402
 
 
 def load_data(d):
@@ -200,6 +200,9 @@ def main():
                          'caption slot, one that names the changed shape), so shapes are told apart in both directions')
     ap.add_argument('--twin-weight', type=float, default=0.0,
                     help='weight of model.twin_separation over the twin pairs of each batch (both towers; 0 = off)')
+    ap.add_argument('--small-twin-weight', type=float, default=1.0,
+                    help='twin_separation weight of pairs whose twin changed a smaller group, relative to the largest '
+                         'group\'s pairs (their images differ in ~2%% of the pixels and stay closer)')
     ap.add_argument('--twin-margin', type=float, default=0.9,
                     help='cosine below which twin_separation leaves a pair alone')
     ap.add_argument('--neg-frac', type=float, default=0.0,
@@ -276,6 +279,7 @@ def main():
     # also be one naming that group alone ("two red circles"), drawn nowhere else without --group-frac
     n_pairs = int(round(args.batch * args.twin_frac / 2))
     pairs = TwinPairs(twin_rows(args.data, n), tokens, shapey | group, n_pairs, rng)
+    small_twin = twin_changes_smaller_group(args.data, n) if n_pairs and args.small_twin_weight != 1.0 else None
     hard = HardBatches(largest_keys(args.data), args.hard_per_key, rng) if args.hard_frac > 0 else None
 
     t0 = time.perf_counter()
@@ -317,7 +321,11 @@ def main():
             T_neg = trim(torch.tensor(rows, dtype=torch.int64)) if rows else None
         for g in opt.param_groups:
             g['lr'] = lr_at(step) * g.get('lr_scale', 1.0)
-        loss, logits = model.clip_loss(norm(I), T, T_neg, n_pairs if paired else 0, args.twin_weight, args.twin_margin)
+        pair_weights = None
+        if paired and small_twin is not None:
+            base = idx[len(idx) - 2 * n_pairs:len(idx) - n_pairs].numpy()
+            pair_weights = torch.from_numpy(np.where(small_twin[base], args.small_twin_weight, 1.0)).float()
+        loss, logits = model.clip_loss(norm(I), T, T_neg, n_pairs if paired else 0, args.twin_weight, args.twin_margin, pair_weights)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()

@@ -32,6 +32,9 @@ E = torch.stack([a1, a2, b1, b2])                     # pairs (row 0, row 2) and
 expected = (D - math.sqrt(2 - 2 * 0.999) + D - math.sqrt(2 - 2 * 0.95)) / 2
 got = twin_separation(E, 2, MARGIN).item()
 assert abs(got - expected) < 1e-5, (got, expected)
+# with per-pair weights each hinge is scaled, the mean still over the pairs: weight 0 drops a pair
+weighted = twin_separation(E, 2, MARGIN, torch.tensor([3.0, 0.0])).item()
+assert abs(weighted - 3 * (D - math.sqrt(2 - 2 * 0.999)) / 2) < 1e-5, weighted
 
 # 3. Why the distance and not the cosine: for a nearly merged pair the cosine hinge's gradient is
 #    ~sin(angle) (0.045 at 0.999), the distance hinge's stays ~1 per pair.

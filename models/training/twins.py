@@ -28,6 +28,19 @@ def twin_rows(data_dir, n):
     return out
 
 
+def twin_changes_smaller_group(data_dir, n):
+    """[n] bool: True at both rows of a twin pair whose twin changed a smaller group's shape (the
+    largest group's colour and shape are the same in both rows' meta.jsonl "largest")."""
+    out = np.zeros(n, dtype=bool)
+    with open(os.path.join(data_dir, 'meta.jsonl')) as f:
+        rows = [json.loads(line) for line in f]
+    for i, row in enumerate(rows):
+        j = row.get('twinOf')
+        if j is not None and row['largest'] == rows[j]['largest']:
+            out[i] = out[j] = True
+    return out
+
+
 def pick(mask, rng):
     """One random True column per row of a [rows, k] bool mask (column 0 when a row has none): which
     caption of each image a batch uses, among those the mask allows."""

@@ -11,7 +11,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from negatives import shape_token_ids  # noqa: E402
 from train import load_data  # noqa: E402
-from twins import TwinPairs, twin_rows  # noqa: E402
+from twins import TwinPairs, twin_changes_smaller_group, twin_rows  # noqa: E402
 
 data, tokenizer = sys.argv[1], sys.argv[2]
 info, images, tokens = load_data(data)
@@ -40,4 +40,15 @@ for _ in range(20):
         assert ga[changed[0]]['shape'] in ca and gb[changed[0]]['shape'] in cb, (ca, cb)
         short_named += bool(shapey[a, slot[p]])
 assert short_named > 0, 'no short caption naming the shape was ever picked'
+# which pairs changed a smaller group (train.py --small-twin-weight): read from the scenes themselves
+small = twin_changes_smaller_group(data, n)
+assert not small[twin < 0].any()
+kinds = set()
+for i in np.nonzero(twin >= 0)[0]:
+    ga, gb = meta[i]['scene']['groups'], meta[twin[i]]['scene']['groups']
+    changed = [g for g in range(len(ga)) if ga[g]['shape'] != gb[g]['shape']][0]
+    largest = next((g for g in range(len(ga)) if ga[g]['size'] == 'large'), 0)
+    assert small[i] == (changed != largest), (ga, gb)
+    kinds.add(bool(small[i]))
+assert kinds == {True, False}, 'the smoke data should hold twins of both kinds'
 print('twins ok')
