@@ -6,7 +6,7 @@
 # short captions that name a shape ("a star", "two red hearts") and adding edited false captions as
 # hard negatives ("two red circles" -> "three red circles"), which is what teaches shape and count.
 # The default PRESET=128 runs phase 2 at 128 px (see below).
-# Knobs (environment): PRESET (64 or 128), SIZE (input px: 64, or 128 with a "stem" or "space_to_depth":true in CONFIG), POOL1 + CONFIG1 (phase 1 at SIZE/POOL1 px), DATA_COUNT, GROUP_PARTIAL, GROUP_FRAC, TWINS, SMALL_TWINS, TWIN_FRAC, STEPS, STEPS2, LR2, TEMP_LR, TWIN_WEIGHT, WARMUP, WARMUP1, SHORT_FRAC, SHAPE_FRAC, NEG_FRAC, NEG_CONFUSABLE, NEG_EDITS, BATCH, THREADS, HARD_FRAC, TRAIN_SEED, EVAL_SEED, OUT (default models/demo),
+# Knobs (environment): PRESET (64 or 128), SIZE (input px: 64, or 128 with a "stem" or "space_to_depth":true in CONFIG), POOL1 + CONFIG1 (phase 1 at SIZE/POOL1 px), DATA_COUNT, GROUP_PARTIAL, GROUP_FRAC, TWINS, SMALL_TWINS, TWIN_FRAC, STEPS, STEPS2, LR2, TEMP_LR, TWIN_WEIGHT, SMALL_TWIN_WEIGHT, WARMUP, WARMUP1, SHORT_FRAC, SHAPE_FRAC, NEG_FRAC, NEG_CONFUSABLE, NEG_EDITS, BATCH, THREADS, HARD_FRAC, TRAIN_SEED, EVAL_SEED, OUT (default models/demo),
 # WORK (default build/model-train). Same knobs + same thread count → the same model.
 # Session 9's recipe (issue 7's numbers on two training seeds; not the default: small objects, MODEL_CARD.md):
 #   TWINS=0.6 SMALL_TWINS=0.6 TWIN_FRAC=0.3 GROUP_PARTIAL=0.4 TEMP_LR=10 WARMUP1=150 TWIN_WEIGHT=1 npm run model:train
@@ -48,6 +48,8 @@ TEMP_LR=${TEMP_LR:-1}
 # TWIN_WEIGHT: phase 2's weight of model.twin_separation (keeps a twin pair's images, and its two captions,
 # at least a margin apart, so shape has a difference to grow from; 0 = off; MODEL_CARD.md session 9)
 TWIN_WEIGHT=${TWIN_WEIGHT:-0}
+# SMALL_TWIN_WEIGHT: that term's weight for pairs whose twin changed a smaller group, relative to the others
+SMALL_TWIN_WEIGHT=${SMALL_TWIN_WEIGHT:-1}
 SHORT_FRAC=${SHORT_FRAC:-0.3}
 SHAPE_FRAC=${SHAPE_FRAC:-0.5}
 NEG_FRAC=${NEG_FRAC:-0.5}
@@ -93,7 +95,7 @@ step "train ($STEPS steps of $BATCH)" "$PY" models/training/train.py --data "$WO
   --seed "$TRAIN_SEED" --log-every 50 --warmup "$WARMUP1" --hard-frac "$HARD_FRAC" --pool "$POOL1" --config "$CONFIG1"
 step "train phase 2 ($STEPS2 steps of $BATCH, shape captions $SHAPE_FRAC, group captions $GROUP_FRAC, short $SHORT_FRAC, negatives $NEG_FRAC aimed $NEG_CONFUSABLE, twin pairs $TWIN_FRAC)" "$PY" models/training/train.py --data "$WORK/data" --val "$WORK/val" \
   --tokenizer "$OUT/tokenizer.json" --out "$WORK/ckpt2.pt" --init "$WORK/ckpt.pt" --steps "$STEPS2" --batch "$BATCH" --threads "$THREADS" \
-  --seed "$TRAIN_SEED" --log-every 50 --warmup "$WARMUP" --lr "$LR2" --short-frac "$SHORT_FRAC" --shape-frac "$SHAPE_FRAC" --group-frac "$GROUP_FRAC" --neg-frac "$NEG_FRAC" --neg-confusable "$NEG_CONFUSABLE" --neg-edits "$NEG_EDITS" --twin-frac "$TWIN_FRAC" --temp-lr "$TEMP_LR" --twin-weight "$TWIN_WEIGHT" --config "$CONFIG"
+  --seed "$TRAIN_SEED" --log-every 50 --warmup "$WARMUP" --lr "$LR2" --short-frac "$SHORT_FRAC" --shape-frac "$SHAPE_FRAC" --group-frac "$GROUP_FRAC" --neg-frac "$NEG_FRAC" --neg-confusable "$NEG_CONFUSABLE" --neg-edits "$NEG_EDITS" --twin-frac "$TWIN_FRAC" --temp-lr "$TEMP_LR" --twin-weight "$TWIN_WEIGHT" --small-twin-weight "$SMALL_TWIN_WEIGHT" --config "$CONFIG"
 step "export" "$PY" models/training/export.py --ckpt "$WORK/ckpt2.pt" --tokenizer "$OUT/tokenizer.json" \
   --vocab "$WORK/world-vocab.json" --out "$OUT" --data "$WORK/val"
 echo "== model rebuilt in $((SECONDS - T0)) s (without eval)"
