@@ -9,7 +9,7 @@
 # Knobs (environment): PRESET (64 or 128), SIZE (input px: 64, or 128 with a "stem" or "space_to_depth":true in CONFIG), POOL1 + CONFIG1 (phase 1 at SIZE/POOL1 px), DATA_COUNT, GROUP_PARTIAL, GROUP_FRAC, TWINS, SMALL_TWINS, TWIN_FRAC, STEPS, STEPS2, LR2, TEMP_LR, TWIN_WEIGHT, SMALL_TWIN_WEIGHT, WARMUP, WARMUP1, SHORT_FRAC, SHAPE_FRAC, NEG_FRAC, NEG_CONFUSABLE, NEG_EDITS, BATCH, THREADS, THREADS2, HARD_FRAC, TRAIN_SEED, EVAL_SEED, OUT (default models/demo),
 # WORK (default build/model-train). Same knobs + same thread count → the same model.
 # The default is session 10's recipe (MODEL_CARD.md); the shipped weights are its training seed 0 with
-# phase 2 on one thread (THREADS2=1 npm run model:train reproduces them; the default 2 threads is another draw).
+# phase 2 on one thread (the steps of THREADS2=1 npm run model:train; the default 2 threads is another draw).
 # Session 6's recipe, the model shipped until session 10:
 #   TWINS=0.5 TWIN_FRAC=0.25 SMALL_TWINS=0 GROUP_PARTIAL=0 TEMP_LR=1 WARMUP1=50 TWIN_WEIGHT=0 NEG_EDITS= npm run model:train
 set -euo pipefail
