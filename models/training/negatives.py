@@ -23,9 +23,10 @@ COUNT_TOKEN = {1: 'a', 2: 'two', 3: 'three'}
 # any other shape, uniformly: row s is the replacement distribution for shape s
 UNIFORM_REPLACE = (1 - np.eye(len(SHAPES))) / (len(SHAPES) - 1)
 EDIT_KINDS = ('shape', 'count', 'swap-shapes', 'swap-colours', 'colour')
-# 'colour' (one colour word replaced) is drawn only when --neg-edits names it: the shipped recipe's
-# negatives stay as they were. Half the time the new colour is one that looks close (small objects
-# are where a model mixes them: "three small orange circles" first for "two red circles").
+# 'colour' (one colour word replaced) is drawn only when --neg-edits names it (train.sh's default
+# recipe does, since session 10; older recipes keep their negatives). Half the time the new colour is
+# one that looks close: small objects are where a model mixes them ("three small orange circles"
+# first for "two red circles" before it).
 COLOUR_LOOKALIKE = {
     'red': ['orange', 'pink', 'brown'], 'orange': ['red', 'yellow', 'brown'], 'yellow': ['orange', 'white'],
     'green': ['blue', 'brown'], 'blue': ['purple', 'green'], 'purple': ['blue', 'pink'],
@@ -76,7 +77,7 @@ class HardNegatives:
         # replace_p[s]: which shape replaces shape s in a shape edit (uniform over the others until
         # set_shape_similarity says which ones the model still confuses)
         self.replace_p = UNIFORM_REPLACE
-        # relative weight of each kind of edit among those a caption allows (None: all equal)
+        # relative weight of each kind of edit among those a caption allows (None: all equal, no colour edits)
         if weights and set(weights) - set(EDIT_KINDS):
             raise ValueError(f'unknown edit kinds {sorted(set(weights) - set(EDIT_KINDS))}; known: {EDIT_KINDS}')
         self.weights = {**DEFAULT_WEIGHTS, **weights} if weights else None
