@@ -20,7 +20,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from model import Clip, Config, widen_to_space_to_depth  # noqa: E402
 from negatives import SHAPES, HardNegatives, parse_edit_weights, shape_token_ids  # noqa: E402
-from twins import TwinPairs, pick, twin_changes_smaller_group, twin_rows  # noqa: E402
+from twins import TwinPairs, pick, read_meta, twin_changes_smaller_group, twin_rows  # noqa: E402
 
 
 def load_data(d):
@@ -43,35 +43,29 @@ class Normalise:
         return ((u8.float() - self.mean) * self.inv_std).contiguous(memory_format=torch.channels_last)
 
 
-def group_captions(data_dir, n, k):
-    """[n, k] bool: which captions name one group alone (meta.jsonl "kinds"; older data has none)."""
-    out = torch.zeros(n, k, dtype=torch.bool)
-    with open(os.path.join(data_dir, 'meta.jsonl')) as f:
-        for i, line in enumerate(f):
-            kinds = json.loads(line).get('kinds')
-            if kinds:
-                out[i] = torch.tensor([kd == 'group' for kd in kinds])
+def group_captions(rows, k):
+    """[n, k] bool: which captions name one group alone (meta "kinds"; older data has none). rows: read_meta's."""
+    out = torch.zeros(len(rows), k, dtype=torch.bool)
+    for i, row in enumerate(rows):
+        kinds = row.get('kinds')
+        if kinds:
+            out[i] = torch.tensor([kd == 'group' for kd in kinds])
     return out
 
 
-def largest_groups(data_dir):
-    """Per image, its largest group from meta.jsonl (world's largestGroup: the large one, else the only one)."""
-    out = []
-    with open(os.path.join(data_dir, 'meta.jsonl')) as f:
-        for line in f:
-            groups = json.loads(line)['scene']['groups']
-            out.append(next((g for g in groups if g['size'] == 'large'), groups[0]))
-    return out
+def largest_groups(rows):
+    """Per image, its largest group (world's largestGroup: the large one, else the only one). rows: read_meta's."""
+    return [next((g for g in groups if g['size'] == 'large'), groups[0]) for groups in (row['scene']['groups'] for row in rows)]
 
 
-def largest_shapes(data_dir):
+def largest_shapes(rows):
     """[n] int64: per image, the index in SHAPES of its largest group's shape."""
-    return torch.tensor([SHAPES.index(g['shape']) for g in largest_groups(data_dir)])
+    return torch.tensor([SHAPES.index(g['shape']) for g in largest_groups(rows)])
 
 
-def largest_keys(data_dir):
+def largest_keys(rows):
     """Per image, (colour, position) of its largest group."""
-    return [(g['colour'], g['position']) for g in largest_groups(data_dir)]
+    return [(g['colour'], g['position']) for g in largest_groups(rows)]
 
 
 class HardBatches:
@@ -247,7 +241,7 @@ def main():
         # pooling after normalising is the same as before it (both are per-channel affine + mean)
         return torch.nn.functional.avg_pool2d(x, args.pool) if args.pool > 1 else x
     val = load_data(args.val) if args.val else None
-    val_shapes = largest_shapes(args.val) if args.val else None
+    val_shapes = largest_shapes(read_meta(args.val)) if args.val else None
 
     groups = optimizer_groups(model, cfg, args.wd, args.temp_lr)
     opt = torch.optim.AdamW(groups, lr=args.lr, betas=(0.9, 0.98), eps=1e-6)
@@ -266,7 +260,8 @@ def main():
     lengths = tokens.long().argmax(dim=-1)                     # position of <|endoftext|> = caption length + 1
     # group captions ("two red circles", any group) are drawn only through --group-frac: elsewhere
     # a short caption means the largest object, as zero-shot prompts do
-    group = group_captions(args.data, n, k)                # [n, k]
+    meta = read_meta(args.data)
+    group = group_captions(meta, k)                       # [n, k]
     short = (lengths <= 7) & ~group                       # [n, k]
     has_short = short.any(dim=1)
     negatives = HardNegatives(args.tokenizer, rng, parse_edit_weights(args.neg_edits) if args.neg_edits else None) if args.neg_frac > 0 else None
@@ -278,9 +273,9 @@ def main():
     # twin pairs: a scene and its twin, one group's shape changed (twins.py); a pair's short caption may
     # also be one naming that group alone ("two red circles"), drawn nowhere else without --group-frac
     n_pairs = int(round(args.batch * args.twin_frac / 2))
-    pairs = TwinPairs(twin_rows(args.data, n), tokens, shapey | group, n_pairs, rng)
-    small_twin = twin_changes_smaller_group(args.data, n) if n_pairs and args.small_twin_weight != 1.0 else None
-    hard = HardBatches(largest_keys(args.data), args.hard_per_key, rng) if args.hard_frac > 0 else None
+    pairs = TwinPairs(twin_rows(meta), tokens, shapey | group, n_pairs, rng)
+    small_twin = twin_changes_smaller_group(meta) if n_pairs and args.small_twin_weight != 1.0 else None
+    hard = HardBatches(largest_keys(meta), args.hard_per_key, rng) if args.hard_frac > 0 else None
 
     t0 = time.perf_counter()
     t_log, seen = t0, 0

@@ -16,24 +16,27 @@ import numpy as np
 import torch
 
 
-def twin_rows(data_dir, n):
-    """[n] int64: for each image the row of its twin (meta.jsonl "twinOf": the twin is written right
-    after its scene), both ways; -1 for images without one."""
-    out = np.full(n, -1, dtype=np.int64)
-    with open(os.path.join(data_dir, 'meta.jsonl')) as f:
-        for i, line in enumerate(f):
-            j = json.loads(line).get('twinOf')
-            if j is not None:
-                out[i], out[j] = j, i
+def read_meta(data_dir):
+    """meta.jsonl's rows (one dict per image), read once and handed to everything that needs them."""
+    with open(os.path.join(data_dir, 'meta.jsonl'), encoding='utf-8') as f:
+        return [json.loads(line) for line in f]
+
+
+def twin_rows(rows):
+    """[n] int64: for each image the row of its twin (meta "twinOf": the twin is written right after
+    its scene), both ways; -1 for images without one. rows: read_meta's."""
+    out = np.full(len(rows), -1, dtype=np.int64)
+    for i, row in enumerate(rows):
+        j = row.get('twinOf')
+        if j is not None:
+            out[i], out[j] = j, i
     return out
 
 
-def twin_changes_smaller_group(data_dir, n):
+def twin_changes_smaller_group(rows):
     """[n] bool: True at both rows of a twin pair whose twin changed a smaller group's shape (the
-    largest group's colour and shape are the same in both rows' meta.jsonl "largest")."""
-    out = np.zeros(n, dtype=bool)
-    with open(os.path.join(data_dir, 'meta.jsonl')) as f:
-        rows = [json.loads(line) for line in f]
+    largest group's colour and shape are the same in both rows' meta "largest"). rows: read_meta's."""
+    out = np.zeros(len(rows), dtype=bool)
     for i, row in enumerate(rows):
         j = row.get('twinOf')
         if j is not None and row['largest'] == rows[j]['largest']:

@@ -1,7 +1,6 @@
 """Checks of twins.py on real training data written with --twins, run by smoke.test.ts: a batch's
 pairs are a scene and its twin (the largest group's shape changed), and each pair gets one caption slot in
 which the two captions differ, by naming that shape."""
-import json
 import os
 import sys
 
@@ -11,13 +10,12 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from negatives import shape_token_ids  # noqa: E402
 from train import load_data  # noqa: E402
-from twins import TwinPairs, twin_changes_smaller_group, twin_rows  # noqa: E402
+from twins import TwinPairs, read_meta, twin_changes_smaller_group, twin_rows  # noqa: E402
 
 data, tokenizer = sys.argv[1], sys.argv[2]
 info, images, tokens = load_data(data)
-n = info['count']
-meta = [json.loads(line) for line in open(os.path.join(data, 'meta.jsonl'), encoding='utf-8')]
-twin = twin_rows(data, n)
+meta = read_meta(data)
+twin = twin_rows(meta)
 assert (twin >= 0).sum() >= 4, 'the data has too few twins for this check'
 for i in np.nonzero(twin >= 0)[0]:
     assert twin[twin[i]] == i and abs(twin[i] - i) == 1 and meta[i]['index'] == meta[twin[i]]['index']
@@ -41,7 +39,7 @@ for _ in range(20):
         short_named += bool(shapey[a, slot[p]])
 assert short_named > 0, 'no short caption naming the shape was ever picked'
 # which pairs changed a smaller group (train.py --small-twin-weight): read from the scenes themselves
-small = twin_changes_smaller_group(data, n)
+small = twin_changes_smaller_group(meta)
 assert not small[twin < 0].any()
 kinds = set()
 for i in np.nonzero(twin >= 0)[0]:
