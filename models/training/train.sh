@@ -10,7 +10,7 @@
 # WORK (default build/model-train). Same knobs + same thread count → the same model.
 # The default is session 10's recipe (MODEL_CARD.md); the shipped weights are its training seed 0 with
 # phase 2 on one thread (the steps of THREADS2=1 npm run model:train; the default 2 threads is another draw).
-# Session 11's 30-minute variant (≈ 25 min from nothing on a fast day, its steps timed separately;
+# Session 11's 30-minute variant (1,586 s = 26.4 min from nothing, timed;
 # clears issue 7's numbers but reads small shapes less well and fails the app's e2e check, so it is
 # not the default; MODEL_CARD.md):
 #   DATA_COUNT=16000 STEPS=500 STEPS2=1800 npm run model:train
